@@ -1,0 +1,112 @@
+import Crypto
+
+/// The whole domain state as plain values: what replay folds events into, what
+/// a snapshot stores, and what the live shards are cut from at start-up.
+/// State = fold(apply, snapshot, WAL tail) (DESIGN invariant 2).
+public struct EngineState: Sendable, Equatable {
+    public var catalog = CatalogState()
+    public var settings = SettingsState()
+    public var inventory: [InventoryState]
+    public var users: [UserState]
+    /// The LSN of the last record folded in.
+    public var lastLSN: UInt64 = 0
+
+    public init(shardCount: Int) {
+        inventory = (0..<shardCount).map { InventoryState(shardIndex: $0, shardCount: shardCount) }
+        users = (0..<shardCount).map { UserState(shardIndex: $0, shardCount: shardCount) }
+    }
+
+    public var shardCount: Int { inventory.count }
+
+    /// Applies one event to every part of the state it touches.
+    public mutating func apply(_ event: MallEvent, lsn: UInt64) {
+        precondition(lsn > lastLSN, "records must be applied in LSN order: \(lsn) after \(lastLSN)")
+        catalog.apply(event)
+        settings.apply(event)
+        for sku in Self.skuIDs(touchedBy: event) {
+            inventory[ShardRouter.shard(of: sku, count: shardCount)].apply(event)
+        }
+        if let userID = Self.userID(touchedBy: event) {
+            users[ShardRouter.shard(of: userID, count: shardCount)].apply(event)
+        }
+        lastLSN = lsn
+    }
+
+    /// The SKUs whose inventory shard an event changes (deduplicated by shard in `apply`).
+    static func skuIDs(touchedBy event: MallEvent) -> [UInt64] {
+        switch event {
+        case .productCreated(let created): created.skus.map(\.skuID)
+        case .seckillActivityCreated(let created): created.items.map(\.skuID)
+        case .seckillOrderPlaced(let placed): [placed.skuID]
+        case .orderCancelled(let cancelled): cancelled.restocks.map(\.skuID)
+        case .adminUpserted, .userRegistered, .orderPaid: []
+        }
+    }
+
+    static func userID(touchedBy event: MallEvent) -> UInt64? {
+        switch event {
+        case .userRegistered(let registered): registered.userID
+        case .seckillOrderPlaced(let placed): placed.userID
+        case .orderPaid(let paid): paid.userID
+        case .orderCancelled(let cancelled): cancelled.userID
+        case .adminUpserted, .productCreated, .seckillActivityCreated: nil
+        }
+    }
+
+    /// SHA-256 of the canonical encoding: equal states have equal digests
+    /// whatever the shard count or the order entries were inserted in.
+    public var digest: String {
+        SHA256.hash(data: encoded()).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// The largest id in state, so id generation never repeats one after recovery.
+    public var largestID: UInt64 {
+        var largest: UInt64 = 0
+        for id in catalog.products.keys { largest = max(largest, id) }
+        for id in catalog.productIDBySKU.keys { largest = max(largest, id) }
+        for id in catalog.activities.keys { largest = max(largest, id) }
+        for admin in settings.admins.values { largest = max(largest, admin.id) }
+        for shard in users {
+            for id in shard.users.keys { largest = max(largest, id) }
+            for id in shard.orders.keys { largest = max(largest, id) }
+        }
+        return largest
+    }
+
+    public var summary: StateSummary {
+        var summary = StateSummary(lastLSN: lastLSN, products: catalog.products.count, activities: catalog.activities.count)
+        for shard in users {
+            summary.users += shard.users.count
+            for order in shard.orders.values { summary.ordersByStatus[order.status.rawValue, default: 0] += 1 }
+        }
+        for shard in inventory {
+            for stock in shard.seckill.values {
+                summary.seckillRemaining += stock.remaining
+                summary.seckillSold += stock.sold
+            }
+        }
+        return summary
+    }
+}
+
+public struct StateSummary: Sendable, Equatable, CustomStringConvertible {
+    public var lastLSN: UInt64
+    public var products: Int
+    public var activities: Int
+    public var users = 0
+    public var ordersByStatus: [String: Int] = [:]
+    public var seckillRemaining: Int64 = 0
+    public var seckillSold: Int64 = 0
+
+    public var orders: Int { ordersByStatus.values.reduce(0, +) }
+
+    public var description: String {
+        let statuses = ordersByStatus.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        return "lsn=\(lastLSN) products=\(products) activities=\(activities) users=\(users) orders=\(orders)"
+            + (statuses.isEmpty ? "" : " (\(statuses))")
+            + " seckillRemaining=\(seckillRemaining) seckillSold=\(seckillSold)"
+    }
+}

@@ -1,0 +1,119 @@
+import Synchronization
+
+/// Ids are 64-bit, time-ordered and unique across restarts: the top bits are
+/// milliseconds since 1970, the low 16 bits a counter within that millisecond.
+/// Recovery raises the floor to the largest id in state, so a clock that steps
+/// back never repeats an id.
+public final class IDGenerator: Sendable {
+    public static let counterBits = 16
+    private let last: Atomic<UInt64>
+    private let clock: any EngineClock
+
+    public init(clock: any EngineClock, floor: UInt64 = 0) {
+        self.clock = clock
+        self.last = Atomic(floor)
+    }
+
+    public func next() -> UInt64 {
+        let fromClock = UInt64(max(0, clock.nowMs())) << UInt64(Self.counterBits)
+        while true {
+            let previous = last.load(ordering: .relaxed)
+            let candidate = max(previous + 1, fromClock)
+            if last.compareExchange(expected: previous, desired: candidate, ordering: .relaxed).exchanged {
+                return candidate
+            }
+        }
+    }
+
+    public func raiseFloor(to value: UInt64) {
+        _ = last.max(value, ordering: .relaxed)
+    }
+}
+
+/// The order number people read: UTC time to the millisecond plus the id's
+/// counter, `yyyyMMddHHmmssSSS` + 5 digits. It is sortable, unique, and maps
+/// back to the order id without any index.
+public enum OrderNumber {
+    public static func make(orderID: UInt64) -> String {
+        let ms = Int64(orderID >> UInt64(IDGenerator.counterBits))
+        let counter = orderID & ((1 << UInt64(IDGenerator.counterBits)) - 1)
+        let civil = CivilTime(epochMs: ms)
+        return civil.compactDigits + pad(Int(counter), 5)
+    }
+
+    public static func orderID(from number: String) -> UInt64? {
+        let digits = Array(number.utf8)
+        guard digits.count == 22, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        func value(_ range: Range<Int>) -> Int {
+            range.reduce(0) { $0 * 10 + Int(digits[$1] - 48) }
+        }
+        let civil = CivilTime(
+            year: value(0..<4), month: value(4..<6), day: value(6..<8),
+            hour: value(8..<10), minute: value(10..<12), second: value(12..<14), millisecond: value(14..<17))
+        let counter = value(17..<22)
+        guard let ms = civil.epochMs, counter < 1 << IDGenerator.counterBits else { return nil }
+        return UInt64(ms) << UInt64(IDGenerator.counterBits) | UInt64(counter)
+    }
+
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+}
+
+/// UTC calendar arithmetic without Foundation (days-from-civil, Howard Hinnant).
+public struct CivilTime: Equatable, Sendable {
+    public var year, month, day, hour, minute, second, millisecond: Int
+
+    public init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) {
+        (self.year, self.month, self.day) = (year, month, day)
+        (self.hour, self.minute, self.second, self.millisecond) = (hour, minute, second, millisecond)
+    }
+
+    public init(epochMs: Int64) {
+        let ms = Int(epochMs)
+        let days = Int((Double(ms) / 86_400_000).rounded(.down))
+        var rest = ms - days * 86_400_000
+        millisecond = rest % 1000; rest /= 1000
+        second = rest % 60; rest /= 60
+        minute = rest % 60
+        hour = rest / 60
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        day = doy - (153 * mp + 2) / 5 + 1
+        month = mp < 10 ? mp + 3 : mp - 9
+        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    }
+
+    /// nil when a field is out of range.
+    public var epochMs: Int64? {
+        guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
+              (0...59).contains(minute), (0...60).contains(second), (0...999).contains(millisecond)
+        else { return nil }
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+        return Int64(seconds) * 1000 + Int64(millisecond)
+    }
+
+    var compactDigits: String {
+        OrderNumber.pad(year, 4) + OrderNumber.pad(month, 2) + OrderNumber.pad(day, 2)
+            + OrderNumber.pad(hour, 2) + OrderNumber.pad(minute, 2) + OrderNumber.pad(second, 2)
+            + OrderNumber.pad(millisecond, 3)
+    }
+
+    /// ISO-8601 UTC with milliseconds, the API's time format.
+    public var iso8601: String {
+        OrderNumber.pad(year, 4) + "-" + OrderNumber.pad(month, 2) + "-" + OrderNumber.pad(day, 2) + "T"
+            + OrderNumber.pad(hour, 2) + ":" + OrderNumber.pad(minute, 2) + ":" + OrderNumber.pad(second, 2)
+            + "." + OrderNumber.pad(millisecond, 3) + "Z"
+    }
+}

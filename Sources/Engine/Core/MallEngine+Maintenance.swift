@@ -1,0 +1,48 @@
+import Logging
+import Foundation
+import Snapshot
+import Synchronization
+import WAL
+
+/// Background upkeep: snapshots by replay and WAL segment retention.
+extension MallEngine {
+    /// Takes a snapshot through the durable LSN when enough records have been
+    /// logged since the newest one, then deletes WAL segments that both the
+    /// snapshot and the archive (when configured) have passed.
+    /// Runs the replay on its own thread: it is CPU and disk work that must not
+    /// occupy the cooperative pool serving requests.
+    public func maintain(archive: (any ArchiveCheckpointSource)? = nil, force: Bool = false) async throws -> Snapshotter.Result? {
+        // One snapshot at a time: a second caller (timer and `force` at once) skips rather than races on files.
+        guard maintenanceRunning.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return nil }
+        defer { maintenanceRunning.store(false, ordering: .releasing) }
+        let durable = wal.durableLSN
+        let store = SnapshotStore(directory: configuration.snapshotDirectory, retainCount: configuration.snapshotRetainCount)
+        let newest = try store.list().first?.lsn ?? 0
+        guard force || durable >= newest + configuration.snapshotEveryRecords, durable > newest else { return nil }
+        let snapshotter = Snapshotter(configuration: configuration)
+        let clock = self.clock
+        let result = try await OffloadThread.run { try snapshotter.take(throughLSN: durable, clock: clock) }
+        if let result {
+            logger.info("snapshot written", metadata: ["file": "\(result.snapshot.file)", "lsn": "\(result.snapshot.lsn)",
+                                                        "digest": "\(result.digest)"])
+        }
+        var keepFrom = (result?.snapshot.lsn ?? newest) + 1
+        if let archive {
+            // No checkpoint yet means the archive has read nothing: keep everything.
+            keepFrom = min(keepFrom, (await archive.archivedThroughLSN() ?? 0) + 1)
+        }
+        let deleted = try wal.deleteSegments(before: keepFrom)
+        if !deleted.isEmpty { logger.info("WAL segments deleted", metadata: ["files": "\(deleted)"]) }
+        return result
+    }
+}
+
+/// Runs blocking work on a fresh thread and resumes the caller with its result.
+enum OffloadThread {
+    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.start()
+        }
+    }
+}

@@ -1,0 +1,317 @@
+/// Every fact the engine records. Each case has a stable type tag and a
+/// version (DESIGN invariant 7): tags are never reused, and a new layout gets
+/// a new version while the reader keeps decoding the old ones. The golden
+/// fixtures under Tests/EngineTests/Fixtures must keep loading.
+public enum MallEvent: Sendable, Equatable {
+    case adminUpserted(AdminUpserted)
+    case userRegistered(UserRegistered)
+    case productCreated(ProductCreated)
+    case seckillActivityCreated(SeckillActivityCreated)
+    case seckillOrderPlaced(SeckillOrderPlaced)
+    case orderPaid(OrderPaid)
+    case orderCancelled(OrderCancelled)
+
+    public enum Tag: UInt16, CaseIterable, Sendable {
+        case adminUpserted = 1
+        case userRegistered = 2
+        case productCreated = 3
+        case seckillActivityCreated = 4
+        case seckillOrderPlaced = 5
+        case orderPaid = 6
+        case orderCancelled = 7
+
+        public var name: String {
+            switch self {
+            case .adminUpserted: "AdminUpserted"
+            case .userRegistered: "UserRegistered"
+            case .productCreated: "ProductCreated"
+            case .seckillActivityCreated: "SeckillActivityCreated"
+            case .seckillOrderPlaced: "SeckillOrderPlaced"
+            case .orderPaid: "OrderPaid"
+            case .orderCancelled: "OrderCancelled"
+            }
+        }
+    }
+
+    public static let currentVersion: UInt16 = 1
+
+    public var tag: Tag {
+        switch self {
+        case .adminUpserted: .adminUpserted
+        case .userRegistered: .userRegistered
+        case .productCreated: .productCreated
+        case .seckillActivityCreated: .seckillActivityCreated
+        case .seckillOrderPlaced: .seckillOrderPlaced
+        case .orderPaid: .orderPaid
+        case .orderCancelled: .orderCancelled
+        }
+    }
+
+    public func encodePayload() -> [UInt8] {
+        var writer = ByteWriter(capacity: 96)
+        switch self {
+        case .adminUpserted(let event): event.encode(to: &writer)
+        case .userRegistered(let event): event.encode(to: &writer)
+        case .productCreated(let event): event.encode(to: &writer)
+        case .seckillActivityCreated(let event): event.encode(to: &writer)
+        case .seckillOrderPlaced(let event): event.encode(to: &writer)
+        case .orderPaid(let event): event.encode(to: &writer)
+        case .orderCancelled(let event): event.encode(to: &writer)
+        }
+        return writer.bytes
+    }
+
+    public static func decode(tag rawTag: UInt16, version: UInt16, payload: [UInt8]) throws(ByteDecodingError) -> MallEvent {
+        guard let tag = Tag(rawValue: rawTag) else { throw .invalid("unknown event tag \(rawTag)") }
+        guard version == 1 else { throw .invalid("\(tag.name) version \(version) is newer than this build") }
+        var reader = ByteReader(payload)
+        let event: MallEvent
+        switch tag {
+        case .adminUpserted: event = .adminUpserted(try AdminUpserted(from: &reader))
+        case .userRegistered: event = .userRegistered(try UserRegistered(from: &reader))
+        case .productCreated: event = .productCreated(try ProductCreated(from: &reader))
+        case .seckillActivityCreated: event = .seckillActivityCreated(try SeckillActivityCreated(from: &reader))
+        case .seckillOrderPlaced: event = .seckillOrderPlaced(try SeckillOrderPlaced(from: &reader))
+        case .orderPaid: event = .orderPaid(try OrderPaid(from: &reader))
+        case .orderCancelled: event = .orderCancelled(try OrderCancelled(from: &reader))
+        }
+        try reader.expectEnd()
+        return event
+    }
+}
+
+public struct AdminUpserted: Sendable, Equatable {
+    public var adminID: UInt64
+    public var username: String
+    public var passwordHash: String
+    public var role: String
+    public var atMs: Int64
+
+    func encode(to writer: inout ByteWriter) {
+        writer.write(adminID); writer.write(username); writer.write(passwordHash); writer.write(role); writer.write(atMs)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteDecodingError) {
+        adminID = try reader.read(); username = try reader.readString()
+        passwordHash = try reader.readString(); role = try reader.readString(); atMs = try reader.read()
+    }
+
+    public init(adminID: UInt64, username: String, passwordHash: String, role: String, atMs: Int64) {
+        (self.adminID, self.username, self.passwordHash, self.role, self.atMs) = (adminID, username, passwordHash, role, atMs)
+    }
+}
+
+public struct UserRegistered: Sendable, Equatable {
+    public var userID: UInt64
+    public var openID: String
+    public var unionID: String?
+    public var atMs: Int64
+
+    func encode(to writer: inout ByteWriter) {
+        writer.write(userID); writer.write(openID); writer.write(unionID); writer.write(atMs)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteDecodingError) {
+        userID = try reader.read(); openID = try reader.readString()
+        unionID = try reader.readOptionalString(); atMs = try reader.read()
+    }
+
+    public init(userID: UInt64, openID: String, unionID: String?, atMs: Int64) {
+        (self.userID, self.openID, self.unionID, self.atMs) = (userID, openID, unionID, atMs)
+    }
+}
+
+public struct SKUDefinition: Sendable, Equatable {
+    public var skuID: UInt64
+    public var name: String
+    /// Spec pairs sorted by key, so encoding and digests are deterministic.
+    public var spec: [SpecPair]
+    public var priceFen: Int64
+    public var stock: Int64
+
+    public init(skuID: UInt64, name: String, spec: [SpecPair], priceFen: Int64, stock: Int64) {
+        (self.skuID, self.name, self.priceFen, self.stock) = (skuID, name, priceFen, stock)
+        self.spec = spec.sorted { $0.key < $1.key }
+    }
+
+    func encode(to writer: inout ByteWriter) {
+        writer.write(skuID); writer.write(name)
+        writer.write(spec) { $0.write($1.key); $0.write($1.value) }
+        writer.write(priceFen); writer.write(stock)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteDecodingError) {
+        skuID = try reader.read(); name = try reader.readString()
+        spec = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) in
+            SpecPair(key: try r.readString(), value: try r.readString())
+        }
+        priceFen = try reader.read(); stock = try reader.read()
+    }
+}
+
+public struct SpecPair: Sendable, Equatable, Hashable {
+    public var key: String
+    public var value: String
+    public init(key: String, value: String) { (self.key, self.value) = (key, value) }
+}
+
+public struct ProductCreated: Sendable, Equatable {
+    public var productID: UInt64
+    public var name: String
+    public var skus: [SKUDefinition]
+    public var atMs: Int64
+
+    public init(productID: UInt64, name: String, skus: [SKUDefinition], atMs: Int64) {
+        (self.productID, self.name, self.skus, self.atMs) = (productID, name, skus, atMs)
+    }
+
+    func encode(to writer: inout ByteWriter) {
+        writer.write(productID); writer.write(name)
+        writer.write(skus) { $1.encode(to: &$0) }
+        writer.write(atMs)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteDecodingError) {
+        productID = try reader.read(); name = try reader.readString()
+        skus = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) in try SKUDefinition(from: &r) }
+        atMs = try reader.read()
+    }
+}
+
+public struct SeckillItemDefinition: Sendable, Equatable {
+    public var skuID: UInt64
+    public var seckillPriceFen: Int64
+    public var stock: Int64
+    public var limitPerUser: Int64
+
+    public init(skuID: UInt64, seckillPriceFen: Int64, stock: Int64, limitPerUser: Int64) {
+        (self.skuID, self.seckillPriceFen, self.stock, self.limitPerUser) = (skuID, seckillPriceFen, stock, limitPerUser)
+    }
+}
+
+public struct SeckillActivityCreated: Sendable, Equatable {
+    public var activityID: UInt64
+    public var name: String
+    public var startMs: Int64
+    public var endMs: Int64
+    public var items: [SeckillItemDefinition]
+    public var atMs: Int64
+
+    public init(activityID: UInt64, name: String, startMs: Int64, endMs: Int64, items: [SeckillItemDefinition], atMs: Int64) {
+        (self.activityID, self.name, self.startMs, self.endMs, self.items, self.atMs) = (activityID, name, startMs, endMs, items, atMs)
+    }
+
+    func encode(to writer: inout ByteWriter) {
+        writer.write(activityID); writer.write(name); writer.write(startMs); writer.write(endMs)
+        writer.write(items) {
+            $0.write($1.skuID); $0.write($1.seckillPriceFen); $0.write($1.stock); $0.write($1.limitPerUser)
+        }
+        writer.write(atMs)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteDecodingError) {
+        activityID = try reader.read(); name = try reader.readString()
+        startMs = try reader.read(); endMs = try reader.read()
+        items = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) in
+            SeckillItemDefinition(skuID: try r.read(), seckillPriceFen: try r.read(), stock: try r.read(), limitPerUser: try r.read())
+        }
+        atMs = try reader.read()
+    }
+}
+
+/// One record holds both effects of a flash-sale purchase (DESIGN invariant 3):
+/// the take on the SKU's inventory shard and the new order on the buyer's shard.
+public struct SeckillOrderPlaced: Sendable, Equatable {
+    public var orderID: UInt64
+    public var userID: UInt64
+    public var activityID: UInt64
+    public var productID: UInt64
+    public var skuID: UInt64
+    public var productName: String
+    public var skuName: String
+    public var quantity: Int64
+    public var unitPriceFen: Int64
+    public var deadlineMs: Int64
+    public var atMs: Int64
+
+    func encode(to writer: inout ByteWriter) {
+        writer.write(orderID); writer.write(userID); writer.write(activityID); writer.write(productID)
+        writer.write(skuID); writer.write(productName); writer.write(skuName); writer.write(quantity)
+        writer.write(unitPriceFen); writer.write(deadlineMs); writer.write(atMs)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteDecodingError) {
+        orderID = try reader.read(); userID = try reader.read(); activityID = try reader.read()
+        productID = try reader.read(); skuID = try reader.read(); productName = try reader.readString()
+        skuName = try reader.readString(); quantity = try reader.read(); unitPriceFen = try reader.read()
+        deadlineMs = try reader.read(); atMs = try reader.read()
+    }
+
+    public init(orderID: UInt64, userID: UInt64, activityID: UInt64, productID: UInt64, skuID: UInt64,
+                productName: String, skuName: String, quantity: Int64, unitPriceFen: Int64,
+                deadlineMs: Int64, atMs: Int64) {
+        (self.orderID, self.userID, self.activityID, self.productID, self.skuID) = (orderID, userID, activityID, productID, skuID)
+        (self.productName, self.skuName, self.quantity, self.unitPriceFen) = (productName, skuName, quantity, unitPriceFen)
+        (self.deadlineMs, self.atMs) = (deadlineMs, atMs)
+    }
+}
+
+public struct OrderPaid: Sendable, Equatable {
+    public var orderID: UInt64
+    public var userID: UInt64
+    public var transactionID: String
+    public var amountFen: Int64
+    public var atMs: Int64
+
+    public init(orderID: UInt64, userID: UInt64, transactionID: String, amountFen: Int64, atMs: Int64) {
+        (self.orderID, self.userID, self.transactionID, self.amountFen, self.atMs) = (orderID, userID, transactionID, amountFen, atMs)
+    }
+
+    func encode(to writer: inout ByteWriter) {
+        writer.write(orderID); writer.write(userID); writer.write(transactionID); writer.write(amountFen); writer.write(atMs)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteDecodingError) {
+        orderID = try reader.read(); userID = try reader.read(); transactionID = try reader.readString()
+        amountFen = try reader.read(); atMs = try reader.read()
+    }
+}
+
+/// A give-back of stock: where the units return to, as deltas.
+public struct Restock: Sendable, Equatable {
+    /// 0 for ordinary stock; otherwise the flash-sale activity the units return to.
+    public var activityID: UInt64
+    public var skuID: UInt64
+    public var quantity: Int64
+
+    public init(activityID: UInt64, skuID: UInt64, quantity: Int64) {
+        (self.activityID, self.skuID, self.quantity) = (activityID, skuID, quantity)
+    }
+}
+
+public struct OrderCancelled: Sendable, Equatable {
+    public var orderID: UInt64
+    public var userID: UInt64
+    public var reason: CancelReason
+    public var restocks: [Restock]
+    public var atMs: Int64
+
+    public init(orderID: UInt64, userID: UInt64, reason: CancelReason, restocks: [Restock], atMs: Int64) {
+        (self.orderID, self.userID, self.reason, self.restocks, self.atMs) = (orderID, userID, reason, restocks, atMs)
+    }
+
+    func encode(to writer: inout ByteWriter) {
+        writer.write(orderID); writer.write(userID); writer.write(reason.code)
+        writer.write(restocks) { $0.write($1.activityID); $0.write($1.skuID); $0.write($1.quantity) }
+        writer.write(atMs)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteDecodingError) {
+        orderID = try reader.read(); userID = try reader.read()
+        reason = try CancelReason(code: try reader.read())
+        restocks = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) in
+            Restock(activityID: try r.read(), skuID: try r.read(), quantity: try r.read())
+        }
+        atMs = try reader.read()
+    }
+}

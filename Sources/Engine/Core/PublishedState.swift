@@ -1,0 +1,41 @@
+import Synchronization
+
+/// A read-mostly value behind a lock held only to copy it out or to apply one
+/// event: readers (product pages, the purchase path) never wait behind an
+/// actor's queue, and get an immutable copy (copy-on-write, so reading is a
+/// retain, not a deep copy).
+final class PublishedState<Value: Sendable>: Sendable {
+    private let value: Mutex<Value>
+
+    init(_ initial: Value) { value = Mutex(initial) }
+
+    var current: Value { value.withLock { $0 } }
+
+    func update(_ change: (inout Value) -> Void) {
+        value.withLock { change(&$0) }
+    }
+}
+
+/// Which user owns an order, for lookups by order id or order number
+/// (payment callbacks carry only the order number). Derived from state,
+/// rebuilt at recovery. Striped so purchases on many cores rarely contend.
+final class OrderDirectory: Sendable {
+    private static let stripeCount = 16
+    private let stripes: [Stripe]
+
+    private final class Stripe: Sendable {
+        let owners = Mutex<[UInt64: UInt64]>([:])
+    }
+
+    init() {
+        stripes = (0..<Self.stripeCount).map { _ in Stripe() }
+    }
+
+    func insert(orderID: UInt64, userID: UInt64) {
+        stripes[ShardRouter.shard(of: orderID, count: Self.stripeCount)].owners.withLock { $0[orderID] = userID }
+    }
+
+    func userID(ofOrder orderID: UInt64) -> UInt64? {
+        stripes[ShardRouter.shard(of: orderID, count: Self.stripeCount)].owners.withLock { $0[orderID] }
+    }
+}

@@ -1,0 +1,86 @@
+import Engine
+import Hummingbird
+import Prometheus
+import WAL
+
+/// Liveness, readiness and metrics for the operator. `/readyz` answers only
+/// once recovery has finished (the server listens only after it), and its
+/// detail says what recovery did and whether the archive is on.
+struct HealthController {
+    let engine: MallEngine
+    let metrics: MallMetrics
+    let archiveStatus: @Sendable () async -> ArchiveStatus
+
+    func addRoutes(to router: Router<MallRequestContext>) {
+        router.get("healthz") { _, _ in Envelope(["status": "ok"]) }
+        router.get("readyz", use: ready)
+        router.get("metrics", use: prometheus)
+    }
+
+    struct Readiness: Encodable, Sendable {
+        var ready: Bool
+        var recovery: String
+        var durableLsn: UInt64
+        var fsync: String
+        var archive: ArchiveStatus
+    }
+
+    @Sendable func ready(_ request: Request, context: MallRequestContext) async throws -> Envelope<Readiness> {
+        let fsync = engine.configuration.fsyncPolicy == .always ? "always" : "none (NOT DURABLE: benchmarks only)"
+        return Envelope(Readiness(ready: true, recovery: engine.recoveryReport.description, durableLsn: engine.durableLSN,
+                                  fsync: fsync, archive: await archiveStatus()))
+    }
+
+    @Sendable func prometheus(_ request: Request, context: MallRequestContext) async throws -> Response {
+        metrics.refresh(engine: engine, archive: await archiveStatus())
+        var buffer: [UInt8] = []
+        metrics.registry.emit(into: &buffer)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer)))
+    }
+}
+
+/// What `/readyz` and `/metrics` say of the PostgreSQL archive. Lag never makes the server unready.
+public struct ArchiveStatus: Encodable, Sendable {
+    public var enabled: Bool
+    public var detail: String
+    public var checkpointLsn: UInt64?
+    public var lagRecords: UInt64?
+    public var lagSeconds: Double?
+
+    public init(enabled: Bool, detail: String, checkpointLsn: UInt64? = nil, lagRecords: UInt64? = nil, lagSeconds: Double? = nil) {
+        (self.enabled, self.detail, self.checkpointLsn, self.lagRecords, self.lagSeconds) = (enabled, detail, checkpointLsn, lagRecords, lagSeconds)
+    }
+
+    public static let off = ArchiveStatus(enabled: false, detail: "archive off: no MALL_DATABASE_URL configured")
+}
+
+/// The server's gauges, kept in its own registry (no global bootstrap, so tests stay independent).
+public final class MallMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    private let durableLSN: Gauge
+    private let walFrames: Gauge
+    private let walRecords: Gauge
+    private let walFsyncs: Gauge
+    private let archiveLagRecords: Gauge
+    private let archiveLagSeconds: Gauge
+
+    public init() {
+        durableLSN = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "wal_durable_lsn", unitName: "lsn", helpText: "Highest LSN fsynced to the write-ahead log"))
+        walFrames = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "wal_frames", unitName: "total", helpText: "Group-commit frames written since start"))
+        walRecords = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "wal_records", unitName: "records", helpText: "WAL records written since start"))
+        walFsyncs = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "wal_fsyncs", unitName: "total", helpText: "fdatasync calls since start"))
+        archiveLagRecords = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "archive_lag_records", unitName: "records", helpText: "WAL records not yet archived to PostgreSQL"))
+        archiveLagSeconds = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "archive_lag", unitName: "seconds", helpText: "Age of the oldest WAL record not yet archived"))
+    }
+
+    func refresh(engine: MallEngine, archive: ArchiveStatus) {
+        let statistics = engine.walStatistics
+        durableLSN.set(Double(engine.durableLSN))
+        walFrames.set(Double(statistics.framesWritten))
+        walRecords.set(Double(statistics.recordsWritten))
+        walFsyncs.set(Double(statistics.fsyncs))
+        archiveLagRecords.set(Double(archive.lagRecords ?? 0))
+        archiveLagSeconds.set(archive.lagSeconds ?? 0)
+    }
+}

@@ -1,0 +1,59 @@
+import Crypto
+import Foundation
+import JWTKit
+
+/// Signs and verifies the API's JWTs (HS256). Access tokens live 2 hours,
+/// refresh tokens 7 days (CONVENTIONS.md). The secret comes from config or is
+/// generated once and kept in the data directory (see `mall serve --help`).
+public struct TokenService: Sendable {
+    public enum Kind: String, Codable, Sendable { case user, admin, refresh }
+
+    public static let accessLifetimeSeconds: Double = 2 * 3600
+    public static let refreshLifetimeSeconds: Double = 7 * 24 * 3600
+
+    struct Claims: JWTPayload {
+        var sub: SubjectClaim
+        var exp: ExpirationClaim
+        var iat: IssuedAtClaim
+        var jti: IDClaim
+        var kind: Kind
+        var role: String?
+        var name: String?
+
+        func verify(using algorithm: some JWTAlgorithm) throws {
+            try exp.verifyNotExpired()
+        }
+    }
+
+    public struct Verified: Sendable, Equatable {
+        public var subjectID: UInt64
+        public var kind: Kind
+        public var role: String?
+        public var name: String?
+    }
+
+    private let keys: JWTKeyCollection
+
+    public init(secret: [UInt8]) async {
+        precondition(secret.count >= 32, "a JWT secret needs at least 32 bytes, got \(secret.count)")
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(key: SymmetricKey(data: secret)), digestAlgorithm: .sha256)
+        self.keys = keys
+    }
+
+    public func issue(subjectID: UInt64, kind: Kind, role: String? = nil, name: String? = nil) async throws -> String {
+        let lifetime = kind == .refresh ? Self.refreshLifetimeSeconds : Self.accessLifetimeSeconds
+        let now = Date()
+        let claims = Claims(
+            sub: SubjectClaim(value: String(subjectID)), exp: ExpirationClaim(value: now.addingTimeInterval(lifetime)),
+            iat: IssuedAtClaim(value: now), jti: IDClaim(value: UUID().uuidString), kind: kind, role: role, name: name)
+        return try await keys.sign(claims)
+    }
+
+    /// - Returns: nil for a token that is malformed, forged, expired or of another kind.
+    public func verify(_ token: String, expecting kind: Kind) async -> Verified? {
+        guard let claims = try? await keys.verify(token, as: Claims.self), claims.kind == kind,
+              let subjectID = UInt64(claims.sub.value) else { return nil }
+        return Verified(subjectID: subjectID, kind: claims.kind, role: claims.role, name: claims.name)
+    }
+}

@@ -1,0 +1,65 @@
+// Net: the HTTP API on Hummingbird 2. One controller per domain, the envelope,
+// error codes, auth, health and metrics. Handlers decode, validate, call the
+// engine and encode; business rules stay in Engine.
+// Must not import Archive or PostgresNIO (the archive reaches Net through closures).
+import Engine
+import Hummingbird
+import Logging
+import WeChat
+
+/// Everything the routes need, built once by `mall serve` (or a test).
+public struct MallServices: Sendable {
+    public var engine: MallEngine
+    public var tokens: TokenService
+    public var login: any WeChatLoginClient
+    public var payments: PaymentService
+    public var metrics: MallMetrics
+    public var archiveStatus: @Sendable () async -> ArchiveStatus
+
+    public init(engine: MallEngine, tokens: TokenService, login: any WeChatLoginClient, payments: PaymentService,
+                metrics: MallMetrics = MallMetrics(), archiveStatus: @escaping @Sendable () async -> ArchiveStatus = { .off }) {
+        (self.engine, self.tokens, self.login, self.payments) = (engine, tokens, login, payments)
+        (self.metrics, self.archiveStatus) = (metrics, archiveStatus)
+    }
+}
+
+public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> {
+    let router = Router(context: MallRequestContext.self)
+    router.middlewares.add(ErrorEnvelopeMiddleware())
+    HealthController(engine: services.engine, metrics: services.metrics, archiveStatus: services.archiveStatus)
+        .addRoutes(to: router)
+
+    let auth = AuthController(engine: services.engine, tokens: services.tokens, login: services.login)
+    let products = ProductController(engine: services.engine)
+    let seckill = SeckillController(engine: services.engine)
+    let orders = OrderController(engine: services.engine)
+    let payments = PaymentController(engine: services.engine, payments: services.payments)
+
+    let api = router.group("api/v1")
+    auth.addAPIRoutes(to: api)
+    products.addAPIRoutes(to: api)
+    seckill.addPublicRoutes(to: api)
+    payments.addNotificationRoutes(to: api)
+    let buyer = api.group().add(middleware: AuthMiddleware(tokens: services.tokens, kind: .user))
+    seckill.addUserRoutes(to: buyer)
+    orders.addUserRoutes(to: buyer)
+    payments.addUserRoutes(to: buyer)
+
+    let admin = router.group("admin/v1")
+    auth.addAdminRoutes(to: admin)
+    let backOffice = admin.group().add(middleware: AuthMiddleware(tokens: services.tokens, kind: .admin))
+    products.addAdminRoutes(to: backOffice)
+    seckill.addAdminRoutes(to: backOffice)
+    return router
+}
+
+public func buildApplication(
+    _ services: MallServices, host: String, port: Int, logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(services),
+        configuration: .init(address: .hostname(host, port: port), serverName: "mall"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+        logger: logger)
+}

@@ -1,0 +1,89 @@
+import Engine
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import WeChat
+
+/// How payments are confirmed. In sandbox mode (no merchant configured) the
+/// sandbox gateway plays WeChat Pay: it signs and encrypts a real payment
+/// notification, which goes through the same verification path as one from
+/// WeChat Pay (DESIGN "External services").
+public struct PaymentService: Sendable {
+    public let sandbox: SandboxPayGateway?
+    public let verifier: WeChatPayNotificationVerifier
+
+    public init(sandbox: SandboxPayGateway) {
+        self.sandbox = sandbox
+        self.verifier = sandbox.verifier
+    }
+}
+
+struct PaymentController {
+    let engine: MallEngine
+    let payments: PaymentService
+
+    func addUserRoutes(to group: RouterGroup<MallRequestContext>) {
+        group.post("orders/:id/pay", use: pay)
+    }
+
+    func addNotificationRoutes(to group: RouterGroup<MallRequestContext>) {
+        group.post("payments/wechat/notify", use: notify)
+    }
+
+    /// Sandbox: pays the order at once through a signed notification.
+    @Sendable func pay(_ request: Request, context: MallRequestContext) async throws -> Envelope<OrderResponse> {
+        let userID = try context.requireUserID()
+        let id = try EntityID.parse(context.parameters.get("id"), field: "id")
+        guard let order = await engine.order(id: id, ownedBy: userID) else { throw APIError(.notFound, "order not found") }
+        guard order.status == .pendingPayment else {
+            throw APIError(.orderStateForbids, "an order in status \(order.status.rawValue) cannot be paid")
+        }
+        guard let sandbox = payments.sandbox else {
+            throw APIError(.unavailable, "WeChat Pay merchant payments are not configured on this server")
+        }
+        let payer = await engine.user(id: userID)
+        let transaction = PaymentTransaction(
+            outTradeNo: order.orderNo, transactionID: SandboxPayGateway.makeTransactionID(), tradeState: PaymentTransaction.tradeStateSuccess,
+            amountTotalFen: order.payAmountFen, payerOpenID: payer?.openID ?? "", successTime: APITime.format(ms: engine.nowMs),
+            mchID: "sandbox", appID: "sandbox")
+        let notification = try sandbox.notification(for: transaction, now: Date())
+        let paid = try await confirm(try payments.verifier.verify(notification, now: Date()))
+        return Envelope(OrderResponse(paid))
+    }
+
+    /// WeChat Pay's notify_url: verify the signature, decrypt, confirm. Replies
+    /// 204 on success, or an error WeChat Pay will retry.
+    @Sendable func notify(_ request: Request, context: MallRequestContext) async throws -> Response {
+        let body = try await request.body.collect(upTo: WeChatPayNotificationVerifier.bodyBytesMax)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let reply: PayNotificationReply
+        do {
+            let transaction = try payments.verifier.verify(PayNotification(headers: headers, body: String(buffer: body)), now: Date())
+            _ = try await confirm(transaction)
+            reply = .success
+        } catch let error as WeChatPayError {
+            context.logger.warning("payment notification refused", metadata: ["error": "\(error)"])
+            reply = .failure(error)
+        } catch let error as APIError where error.code == .notFound {
+            reply = .failure(status: 404, message: error.message)
+        } catch {
+            context.logger.error("payment notification not processed", metadata: ["error": "\(error)"])
+            reply = .failure(status: 500, message: "not processed; retry")
+        }
+        var response = Response(status: HTTPResponse.Status(code: reply.status))
+        if let text = reply.body {
+            response.headers[.contentType] = PayNotificationReply.contentType
+            response.body = ResponseBody(byteBuffer: ByteBuffer(string: text))
+        }
+        return response
+    }
+
+    private func confirm(_ transaction: PaymentTransaction) async throws -> Order {
+        guard transaction.isPaid else { throw APIError(.conflict, "trade state \(transaction.tradeState) is not a payment") }
+        guard let orderID = engine.orderID(forOrderNo: transaction.outTradeNo) else { throw APIError(.notFound, "order not found") }
+        return try await engine.confirmPayment(orderID: orderID, transactionID: transaction.transactionID,
+                                               amountFen: transaction.amountTotalFen)
+    }
+}

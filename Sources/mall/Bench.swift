@@ -1,0 +1,194 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Logging
+import Snapshot
+import WAL
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks that scripts/bench runs and docs/benchmarks.md reports.",
+        subcommands: [EngineBench.self, RecoveryBench.self, MemoryBench.self, HelloServer.self, HTTPSetup.self])
+}
+
+/// Latencies of one run, in nanoseconds.
+struct LatencySample {
+    var nanoseconds: [Int64] = []
+
+    mutating func append(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        nanoseconds.append(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    func percentileMs(_ fraction: Double) -> Double {
+        guard !nanoseconds.isEmpty else { return 0 }
+        let sorted = nanoseconds.sorted()
+        let index = min(sorted.count - 1, Int(Double(sorted.count) * fraction))
+        return Double(sorted[index]) / 1_000_000
+    }
+}
+
+func temporaryDirectory(_ prefix: String) -> String {
+    let path = NSTemporaryDirectory() + "/\(prefix)-\(UUID().uuidString.prefix(8))"
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// A product with one SKU and a flash sale on it with `stock` units, running now.
+func makeSale(_ engine: MallEngine, stock: Int64, limitPerUser: Int64) async throws -> (activityID: UInt64, skuID: UInt64) {
+    let product = try await engine.createProduct(NewProduct(name: "bench", skus: [
+        .init(name: "sku", spec: [], priceFen: 100, stock: stock),
+    ]))
+    let nowMs = engine.nowMs
+    let sale = try await engine.createSeckillActivity(NewSeckillActivity(
+        name: "bench", startMs: nowMs - 1000, endMs: nowMs + 24 * 3600 * 1000,
+        items: [SeckillItemDefinition(skuID: product.skus[0].id, seckillPriceFen: 50, stock: stock, limitPerUser: limitPerUser)]))
+    return (sale.id, product.skus[0].id)
+}
+
+struct EngineBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "In-process flash-sale purchases through the engine and the WAL: purchases/s, p50/p99.")
+
+    @Option(help: "Data directory (a fresh temporary one by default).") var dataDir: String?
+    @Option(help: "Concurrent buyers (tasks).") var buyers = 2000
+    @Option(help: "Purchases in total.") var purchases = 1_000_000
+    @Option(help: "fsync policy: always or none.") var fsync: FsyncPolicy = .always
+
+    func run() async throws {
+        var configuration = EngineConfiguration(dataDirectory: dataDir ?? temporaryDirectory("mall-bench-engine"))
+        configuration.fsyncPolicy = fsync
+        configuration.snapshotEveryRecords = .max
+        let engine = try MallEngine.open(configuration, logger: Logger(label: "bench"))
+        let (activityID, skuID) = try await makeSale(engine, stock: Int64(purchases), limitPerUser: Int64(purchases))
+        var registered: [UInt64] = []
+        for index in 0..<buyers { registered.append(try await engine.registerUser(openID: "bench-\(index)", unionID: nil).0.id) }
+        let userIDs = registered
+        let perBuyer = purchases / buyers
+        let clock = ContinuousClock()
+        let start = clock.now
+        let samples = try await withThrowingTaskGroup(of: LatencySample.self) { group in
+            for userID in userIDs {
+                group.addTask {
+                    var sample = LatencySample()
+                    sample.nanoseconds.reserveCapacity(perBuyer)
+                    for _ in 0..<perBuyer {
+                        let began = clock.now
+                        _ = try await engine.placeSeckillOrder(userID: userID, activityID: activityID, skuID: skuID, quantity: 1)
+                        sample.append(clock.now - began)
+                    }
+                    return sample
+                }
+            }
+            var all = LatencySample()
+            for try await sample in group { all.nanoseconds += sample.nanoseconds }
+            return all
+        }
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let statistics = engine.walStatistics
+        await engine.close()
+        let label = fsync == .always ? "fsync=always" : "fsync=none (NOT DURABLE)"
+        print(String(format: "engine seckill %@: %d purchases by %d buyers in %.2f s = %.0f purchases/s; p50 %.3f ms, p99 %.3f ms; %@",
+                     label, samples.nanoseconds.count, buyers, seconds, Double(samples.nanoseconds.count) / seconds,
+                     samples.percentileMs(0.5), samples.percentileMs(0.99), "\(statistics)"))
+    }
+}
+
+struct RecoveryBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recovery",
+        abstract: "Build a data directory with N orders, then time replay (WAL only, and snapshot + empty tail).")
+
+    @Option(help: "Orders to create.") var orders = 1_000_000
+    @Option(help: "Distinct buyers.") var users = 100_000
+    @Option(help: "Data directory (a fresh temporary one by default).") var dataDir: String?
+
+    func run() async throws {
+        var configuration = EngineConfiguration(dataDirectory: dataDir ?? temporaryDirectory("mall-bench-recovery"))
+        configuration.fsyncPolicy = .none   // building the fixture only; what is timed is the replay
+        configuration.snapshotEveryRecords = .max
+        try await buildOrders(configuration, orders: orders, users: users)
+        let clock = ContinuousClock()
+        var began = clock.now
+        let (state, report) = try Recovery.rebuild(configuration: configuration)
+        let walSeconds = (clock.now - began).seconds
+        print(String(format: "replay from WAL: %d records in %.2f s = %.0f records/s (%@)",
+                     report.recordsReplayed, walSeconds, Double(report.recordsReplayed) / walSeconds, state.summary.description))
+        began = clock.now
+        guard let snapshot = try Snapshotter(configuration: configuration).write(state, report: report, clock: SystemClock()) else {
+            throw ValidationError("no snapshot written")
+        }
+        print(String(format: "snapshot write: %.2f s (%@, %d bytes)", (clock.now - began).seconds, snapshot.snapshot.file, snapshot.snapshot.sizeBytes))
+        began = clock.now
+        let engine = try MallEngine.open(configuration, logger: Logger(label: "bench"))
+        let openSeconds = (clock.now - began).seconds
+        print(String(format: "start-up (open engine from snapshot, %d orders): %.2f s", state.summary.orders, openSeconds))
+        await engine.close()
+    }
+}
+
+func buildOrders(_ configuration: EngineConfiguration, orders: Int, users: Int) async throws {
+    let engine = try MallEngine.open(configuration, logger: Logger(label: "bench"))
+    let (activityID, skuID) = try await makeSale(engine, stock: Int64(orders), limitPerUser: Int64(orders))
+    var registered: [UInt64] = []
+    for index in 0..<users { registered.append(try await engine.registerUser(openID: "bench-user-\(index)", unionID: nil).0.id) }
+    let userIDs = registered
+    let lanes = 256
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for lane in 0..<lanes {
+            group.addTask {
+                var index = lane
+                while index < orders {
+                    _ = try await engine.placeSeckillOrder(userID: userIDs[index % userIDs.count], activityID: activityID,
+                                                           skuID: skuID, quantity: 1)
+                    index += lanes
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    await engine.close()
+}
+
+struct MemoryBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "memory",
+        abstract: "Resident memory of the engine holding N orders and M users (per order and per user).")
+
+    @Option(help: "Orders.") var orders = 1_000_000
+    @Option(help: "Users.") var users = 100_000
+
+    func run() async throws {
+        var configuration = EngineConfiguration(dataDirectory: temporaryDirectory("mall-bench-memory"))
+        configuration.fsyncPolicy = .none
+        configuration.snapshotEveryRecords = .max
+        let baseline = residentBytes()
+        let engine = try MallEngine.open(configuration, logger: Logger(label: "bench"))
+        var userIDs: [UInt64] = []
+        for index in 0..<users { userIDs.append(try await engine.registerUser(openID: "oMemBench\(index)xxxxxxxxxxxx", unionID: nil).0.id) }
+        let afterUsers = residentBytes()
+        let (activityID, skuID) = try await makeSale(engine, stock: Int64(orders), limitPerUser: Int64(orders))
+        for index in 0..<orders {
+            _ = try await engine.placeSeckillOrder(userID: userIDs[index % users], activityID: activityID, skuID: skuID, quantity: 1)
+        }
+        let afterOrders = residentBytes()
+        print(String(format: "memory: baseline %.1f MiB; %d users +%.1f MiB = %.0f B/user; %d orders +%.1f MiB = %.0f B/order",
+                     Double(baseline) / 1_048_576, users, Double(afterUsers - baseline) / 1_048_576,
+                     Double(afterUsers - baseline) / Double(users), orders, Double(afterOrders - afterUsers) / 1_048_576,
+                     Double(afterOrders - afterUsers) / Double(orders)))
+        await engine.close()
+    }
+
+    /// VmRSS from /proc/self/statm (pages) times the page size.
+    func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOFoundationEssentialsCompat
+import NIOHTTP1
+
+/// The ceiling the HTTP benchmark is compared with: Hummingbird answering a
+/// constant, in the same build, on the same machine.
+struct HelloServer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hello-server", abstract: "Serve a constant JSON reply on every route (the HTTP ceiling).")
+    @Option var host = "127.0.0.1"
+    @Option var port = 8081
+
+    func run() async throws {
+        let router = Router()
+        let body = ByteBuffer(string: #"{"code":200,"message":"success","data":{"hello":"world"},"timestamp":0}"#)
+        let reply: @Sendable (Request, BasicRequestContext) async throws -> Response = { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+        }
+        router.get("**", use: reply)
+        router.post("**", use: reply)
+        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)),
+                              logger: Logger(label: "hello"))
+        try await app.runService()
+    }
+}
+
+/// Prepares a running server for the wrk flash-sale benchmark: a product, a
+/// flash sale with enough stock, and N logged-in buyers whose tokens go to a file.
+struct HTTPSetup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "http-setup",
+        abstract: "Create a flash sale and N buyers on a running server; print ACTIVITY_ID, SKU_ID and TOKENS_FILE.")
+    @Option var url = "http://127.0.0.1:8080"
+    @Option var buyers = 1000
+    @Option var stock = 10_000_000
+    @Option var tokensFile = "/tmp/mall-bench-tokens.txt"
+    @Option var adminUsername = Environment.string("MALL_ADMIN_USERNAME") ?? "admin"
+    @Option var adminPassword = Environment.string("MALL_ADMIN_PASSWORD") ?? "admin123456"
+
+    func run() async throws {
+        let client = HTTPClient.shared
+        let admin = try await post(client, "/admin/v1/auth/login", ["username": adminUsername, "password": adminPassword])
+        let adminToken = try string(admin, "accessToken")
+        let product = try await post(client, "/admin/v1/products", [
+            "name": "bench product", "skus": [["name": "bench sku", "spec": [:] as [String: String], "priceFen": 100, "stock": stock]],
+        ], token: adminToken)
+        guard let skus = product["skus"] as? [[String: Any]], let skuID = skus.first?["id"] as? String else {
+            throw ValidationError("unexpected product response: \(product)")
+        }
+        let now = Date()
+        let sale = try await post(client, "/admin/v1/seckill/activities", [
+            "name": "bench sale",
+            "startTime": now.addingTimeInterval(-60).ISO8601Format(), "endTime": now.addingTimeInterval(86_400).ISO8601Format(),
+            "items": [["skuId": skuID, "seckillPriceFen": 50, "stock": stock, "limitPerUser": stock]],
+        ], token: adminToken)
+        let activityID = try string(sale, "id")
+        var tokens: [String] = []
+        for index in 0..<buyers {
+            let login = try await post(client, "/api/v1/auth/wechat/login", ["code": "bench-buyer-\(index)"])
+            tokens.append(try string(login, "accessToken"))
+        }
+        try tokens.joined(separator: "\n").appending("\n").write(toFile: tokensFile, atomically: true, encoding: .utf8)
+        print("ACTIVITY_ID=\(activityID)")
+        print("SKU_ID=\(skuID)")
+        print("TOKENS_FILE=\(tokensFile)")
+    }
+
+    private func post(_ client: HTTPClient, _ path: String, _ body: [String: Any], token: String? = nil) async throws -> [String: Any] {
+        var request = HTTPClientRequest(url: url + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.body = .bytes(try JSONSerialization.data(withJSONObject: body))
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        guard let envelope = try JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any],
+              (200..<300).contains(Int(response.status.code)), let data = envelope["data"] as? [String: Any] else {
+            throw ValidationError("\(path) answered \(response.status): \(String(buffer: bytes))")
+        }
+        return data
+    }
+
+    private func string(_ object: [String: Any], _ key: String) throws -> String {
+        guard let value = object[key] as? String else { throw ValidationError("missing \(key) in \(object)") }
+        return value
+    }
+}

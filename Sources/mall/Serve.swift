@@ -1,0 +1,165 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Hummingbird
+import Logging
+import Net
+import AsyncHTTPClient
+import ServiceLifecycle
+import UnixSignals
+import WAL
+import WeChat
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Recover state from the data directory, then serve the REST API.",
+        discussion: """
+            Listens only once recovery has finished. SIGTERM or SIGINT stops accepting connections, \
+            drains in-flight requests and syncs the write-ahead log before exiting.
+            Environment: MALL_DATA_DIR, MALL_HOST, MALL_PORT, MALL_FSYNC, MALL_SHARDS, \
+            MALL_PAYMENT_TIMEOUT_SECONDS, MALL_JWT_SECRET, MALL_ADMIN_USERNAME, MALL_ADMIN_PASSWORD, \
+            MALL_WECHAT_APP_ID, MALL_WECHAT_APP_SECRET, MALL_WECHAT_API_BASE_URL, MALL_LOG_LEVEL.
+            """)
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "Address to listen on (env MALL_HOST). Default: 127.0.0.1")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one (env MALL_PORT). Default: 8080")
+    var port: Int?
+
+    @Option(help: "WAL fsync policy: always (default) or none (benchmarks only: NOT DURABLE) (env MALL_FSYNC)")
+    var fsync: FsyncPolicy?
+
+    @Option(help: "Seconds before an unpaid order is cancelled (env MALL_PAYMENT_TIMEOUT_SECONDS). Default: 900")
+    var paymentTimeoutSeconds: Int?
+
+    func run() async throws {
+        let settings = try ServerSettings(
+            data: data, host: host ?? Environment.string("MALL_HOST") ?? "127.0.0.1",
+            port: port ?? Environment.int("MALL_PORT") ?? 8080,
+            fsync: fsync ?? Environment.string("MALL_FSYNC").flatMap(FsyncPolicy.init(rawValue:)) ?? .always,
+            paymentTimeoutSeconds: paymentTimeoutSeconds ?? Environment.int("MALL_PAYMENT_TIMEOUT_SECONDS") ?? 900)
+        try await MallServer.run(settings)
+    }
+}
+
+extension FsyncPolicy: ExpressibleByArgument {}
+
+struct ServerSettings: Sendable {
+    var engine: EngineConfiguration
+    var host: String
+    var port: Int
+
+    init(data: DataOptions, host: String, port: Int, fsync: FsyncPolicy, paymentTimeoutSeconds: Int) throws {
+        guard paymentTimeoutSeconds > 0 else { throw ValidationError("--payment-timeout-seconds must be > 0") }
+        guard (1...256).contains(data.resolvedShards) else { throw ValidationError("--shards must be 1 to 256") }
+        var engine = EngineConfiguration(dataDirectory: data.resolvedDataDir)
+        engine.shardCount = data.resolvedShards
+        engine.fsyncPolicy = fsync
+        engine.paymentTimeoutMs = Int64(paymentTimeoutSeconds) * 1000
+        self.engine = engine
+        self.host = host
+        self.port = port
+    }
+}
+
+enum MallServer {
+    static func makeLogger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = Environment.string("MALL_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+        return logger
+    }
+
+    static func run(_ settings: ServerSettings) async throws {
+        let logger = makeLogger("mall")
+        try FileManager.default.createDirectory(atPath: settings.engine.dataDirectory, withIntermediateDirectories: true)
+        if settings.engine.fsyncPolicy == .none {
+            logger.warning("fsync=none (NOT DURABLE): acknowledged orders can be lost on a crash; benchmarks only")
+        }
+        let engine = try MallEngine.open(settings.engine, logger: logger)
+        logger.info("recovered", metadata: ["recovery": "\(engine.recoveryReport)", "wal": "\(engine.walRecovery)"])
+        let services = try await makeServices(engine: engine, dataDirectory: settings.engine.dataDirectory, logger: logger)
+        try await bootstrapAdmin(engine: engine, logger: logger)
+        let app = buildApplication(services, host: settings.host, port: settings.port, logger: logger) { port in
+            logger.info("listening", metadata: ["host": "\(settings.host)", "port": "\(port)"])
+        }
+        let upkeep = EngineUpkeepService(engine: engine, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: upkeep), .init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            logger.error("server stopped with an error", metadata: ["error": "\(error)"])
+        }
+        await engine.close()
+        logger.info("stopped; write-ahead log synced", metadata: ["durableLsn": "\(engine.durableLSN)"])
+    }
+
+    static func makeServices(engine: MallEngine, dataDirectory: String, logger: Logger) async throws -> MallServices {
+        let secrets = SecretStore(directory: dataDirectory + "/secrets")
+        let jwtSecret = try Environment.string("MALL_JWT_SECRET").map { Array($0.utf8) } ?? secrets.jwtSecret()
+        let tokens = await TokenService(secret: jwtSecret)
+        let login: any WeChatLoginClient
+        if let appID = Environment.string("MALL_WECHAT_APP_ID"), let appSecret = Environment.string("MALL_WECHAT_APP_SECRET") {
+            login = HTTPLoginClient(
+                baseURL: Environment.string("MALL_WECHAT_API_BASE_URL") ?? "https://api.weixin.qq.com",
+                appID: appID, appSecret: appSecret, httpClient: .shared)
+            logger.info("WeChat login: live", metadata: ["appId": "\(appID)"])
+        } else {
+            login = SandboxLoginClient()
+            logger.info("WeChat login: sandbox (no MALL_WECHAT_APP_SECRET); any code maps to a fixed sandbox user")
+        }
+        let payments = PaymentService(sandbox: try secrets.sandboxPayGateway())
+        return MallServices(engine: engine, tokens: tokens, login: login, payments: payments)
+    }
+
+    /// MALL_ADMIN_USERNAME / MALL_ADMIN_PASSWORD create the first admin, or reset its password when it changed.
+    static func bootstrapAdmin(engine: MallEngine, logger: Logger) async throws {
+        guard let username = Environment.string("MALL_ADMIN_USERNAME"),
+              let password = Environment.string("MALL_ADMIN_PASSWORD") else {
+            if engine.settings.admins.isEmpty {
+                logger.warning("no admin exists: set MALL_ADMIN_USERNAME and MALL_ADMIN_PASSWORD to create one")
+            }
+            return
+        }
+        guard password.utf8.count >= 8, password.utf8.count <= 72 else {
+            throw ValidationError("MALL_ADMIN_PASSWORD must be 8 to 72 bytes")
+        }
+        if let existing = engine.settings.admins[username],
+           try await AdminPasswords.verify(password, hash: existing.passwordHash) {
+            return
+        }
+        let hash = try await AdminPasswords.hash(password)
+        _ = try await engine.upsertAdmin(username: username, passwordHash: hash, role: "super_admin")
+        logger.info("admin bootstrapped from MALL_ADMIN_USERNAME", metadata: ["username": "\(username)"])
+    }
+}
+
+/// Fires payment deadlines and takes background snapshots.
+struct EngineUpkeepService: Service {
+    let engine: MallEngine
+    let logger: Logger
+    static let timerInterval = Duration.milliseconds(200)
+    static let maintenanceEveryTicks = 50
+
+    func run() async throws {
+        var tick = 0
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            await engine.cancelExpiredOrders()
+            tick += 1
+            if tick % Self.maintenanceEveryTicks == 0 {
+                do {
+                    _ = try await engine.maintain()
+                } catch {
+                    logger.error("background snapshot failed", metadata: ["error": "\(error)"])
+                }
+            }
+            try? await Task.sleep(for: Self.timerInterval)
+        }
+    }
+}

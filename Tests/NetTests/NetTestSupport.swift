@@ -1,0 +1,98 @@
+import Engine
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Net
+import NIOCore
+import NIOFoundationEssentialsCompat
+import Testing
+import WeChat
+
+/// A router over a real engine in a temporary directory, with sandbox WeChat.
+struct TestApp {
+    let directory: String
+    let engine: MallEngine
+    let clock: ManualClock
+    let services: MallServices
+
+    static let adminPassword = "s3cret-passw0rd"
+
+    static func make(name: String = #function) async throws -> TestApp {
+        let directory = NSTemporaryDirectory() + "mall-net-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
+        var configuration = EngineConfiguration(dataDirectory: directory)
+        configuration.shardCount = 4
+        configuration.segmentSizeBytes = 1 << 20
+        let clock = ManualClock(nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+        let engine = try MallEngine.open(configuration, clock: clock, logger: Logger(label: "net-test"))
+        _ = try await engine.upsertAdmin(username: "admin", passwordHash: try await AdminPasswords.hash(adminPassword), role: "super_admin")
+        let services = MallServices(
+            engine: engine, tokens: await TokenService(secret: Array(repeating: 7, count: 32)), login: SandboxLoginClient(),
+            payments: PaymentService(sandbox: try SandboxPayGateway.generate()))
+        return TestApp(directory: directory, engine: engine, clock: clock, services: services)
+    }
+
+    func close() async {
+        await engine.close()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    var application: some ApplicationProtocol {
+        Application(router: buildRouter(services))
+    }
+}
+
+/// Decodes the envelope and returns (HTTP status, code, data as JSON object).
+struct Reply {
+    var status: Int
+    var code: Int
+    var message: String
+    var data: [String: Any]
+    var raw: [String: Any]
+
+    init(_ response: TestResponse) throws {
+        status = Int(response.status.code)
+        let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any] ?? [:]
+        raw = object
+        code = object["code"] as? Int ?? -1
+        message = object["message"] as? String ?? ""
+        data = object["data"] as? [String: Any] ?? [:]
+    }
+}
+
+extension TestClientProtocol {
+    func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: Any? = nil,
+              rawBody: String? = nil) async throws -> Reply {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var body: ByteBuffer?
+        if let json { body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)) }
+        if let rawBody { body = ByteBuffer(string: rawBody) }
+        return try await execute(uri: uri, method: method, headers: headers, body: body) { try Reply($0) }
+    }
+
+    func adminToken() async throws -> String {
+        let reply = try await call(.post, "/admin/v1/auth/login", json: ["username": "admin", "password": TestApp.adminPassword])
+        return try #require(reply.data["accessToken"] as? String)
+    }
+
+    func userToken(code: String) async throws -> String {
+        let reply = try await call(.post, "/api/v1/auth/wechat/login", json: ["code": code])
+        return try #require(reply.data["accessToken"] as? String)
+    }
+
+    /// A product with one SKU and a flash sale open now.
+    func makeSale(admin: String, stock: Int, limitPerUser: Int) async throws -> (activityID: String, skuID: String) {
+        let product = try await call(.post, "/admin/v1/products", token: admin, json: [
+            "name": "纯棉T恤", "skus": [["name": "白色 M", "spec": ["颜色": "白色"], "priceFen": 7900, "stock": 100]],
+        ])
+        let skuID = try #require((product.data["skus"] as? [[String: Any]])?.first?["id"] as? String)
+        let now = Date()
+        let sale = try await call(.post, "/admin/v1/seckill/activities", token: admin, json: [
+            "name": "秒杀", "startTime": now.addingTimeInterval(-60).ISO8601Format(),
+            "endTime": now.addingTimeInterval(3600).ISO8601Format(),
+            "items": [["skuId": skuID, "seckillPriceFen": 3900, "stock": stock, "limitPerUser": limitPerUser]],
+        ])
+        return (try #require(sale.data["id"] as? String), skuID)
+    }
+}

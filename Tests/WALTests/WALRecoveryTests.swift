@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+@testable import WAL
+
+@Suite("WAL recovery and corruption")
+struct WALRecoveryTests {
+    /// A log of a few small segments, with its records.
+    private func makeLog(_ directory: String, seed: UInt64, count: Int = 200) async throws -> [WALRecord] {
+        let (writer, _) = try WALWriter.open(makeConfiguration(directory))
+        var generator = SeededGenerator(seed: seed)
+        let records = try await appendRecords(writer, count: count, generator: &generator)
+        await writer.close()
+        return records
+    }
+
+    @Test("a torn tail of the newest segment is truncated on reopen, earlier records survive, appending works")
+    func tornTailIsTruncated() async throws {
+        var generator = SeededGenerator(seed: 21)
+        for iteration in 0..<40 {
+            try await withTemporaryDirectory { directory in
+                let written = try await makeLog(directory, seed: UInt64(iteration))
+                let newest = try #require(try segmentPaths(directory).last)
+                let file = String(newest.split(separator: "/").last ?? "")
+                let ends = try frameEnds(directory, file: file)
+                let dataEnd = try #require(ends.last?.end)
+                var cut = Int.random(in: max(0, dataEnd - 600)..<dataEnd, using: &generator)
+                let shortensFile = Bool.random(using: &generator)
+                if !shortensFile {
+                    // Zeroing bytes that were zero already changes nothing: the tear starts at the next nonzero byte.
+                    let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: newest)))
+                    cut = original[cut..<dataEnd].firstIndex { $0 != 0 } ?? dataEnd
+                }
+                try tear(newest, at: cut, shortensFile: shortensFile)
+                let firstLSN = try #require(SegmentName(fileName: file)).firstLSN
+                let expectedLast = ends.last { $0.end <= cut }?.lastLSN ?? firstLSN - 1
+
+                let (writer, report) = try WALWriter.open(makeConfiguration(directory))
+                #expect(report.lastLSN == expectedLast)
+                #expect(report.truncatedTail?.file == (ends.contains { $0.end == cut } ? nil : file))
+                #expect(try readAll(directory) == Array(written.prefix(Int(expectedLast))))
+                let lsn = try writer.enqueue(typeTag: 7, version: 2, timestampMs: 3, payload: [4, 5])
+                #expect(lsn == expectedLast + 1)
+                try await writer.waitDurable(lsn)
+                await writer.close()
+                #expect(try readAll(directory).last == WALRecord(lsn: lsn, typeTag: 7, version: 2, timestampMs: 3, payload: [4, 5]))
+                #expect(try WALReader(directory: directory).verify().isClean)
+            }
+        }
+    }
+
+    @Test("random bit flips are always detected: a corrupt error naming file and LSN, or a truncated newest tail")
+    func bitFlipsAreDetected() async throws {
+        try await withTemporaryDirectory { root in
+            let pristine = root + "/pristine"
+            let written = try await makeLog(pristine, seed: 99, count: 150)
+            let files = try segmentPaths(pristine).map { String($0.split(separator: "/").last ?? "") }
+            let dataEnds = try WALReader(directory: pristine).segments().map(\.dataBytes)
+            var generator = SeededGenerator(seed: 2_024)
+            var outcomes = DetectionOutcomes()
+            for iteration in 0..<300 {
+                let directory = root + "/run\(iteration)"
+                try FileManager.default.copyItem(atPath: pristine, toPath: directory)
+                // Half the flips go to the newest segment, where a tear is possible.
+                let index = Bool.random(using: &generator) ? files.count - 1 : Int.random(in: 0..<files.count, using: &generator)
+                let isNewest = index == files.count - 1
+                let offset = Int.random(in: 0..<(dataEnds[index] + FrameHeader.sizeBytes), using: &generator)
+                try flipBits(directory + "/" + files[index], at: offset, count: Int.random(in: 1...3, using: &generator),
+                             generator: &generator)
+                try await checkDetection(directory, file: files[index], isNewest: isNewest, written: written,
+                                         outcomes: &outcomes)
+                try FileManager.default.removeItem(atPath: directory)
+            }
+            #expect(outcomes.corruptErrors > 50 && outcomes.truncatedTails > 10, "both outcomes are exercised: \(outcomes)")
+        }
+    }
+
+    private struct DetectionOutcomes {
+        var corruptErrors = 0
+        var truncatedTails = 0
+    }
+
+    private func checkDetection(_ directory: String, file: String, isNewest: Bool, written: [WALRecord],
+                                outcomes: inout DetectionOutcomes) async throws {
+        var seen: [WALRecord] = []
+        do {
+            try WALReader(directory: directory).forEach(from: 1) { seen.append($0) }
+            #expect(isNewest, "a flip in an older segment must not read cleanly")
+        } catch let error as WALError {
+            guard case let .corrupt(errorFile, _, lsn, _) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(errorFile == file && lsn != nil)
+        }
+        #expect(seen == Array(written.prefix(seen.count)), "never a record whose bytes differ")
+        do {
+            let (writer, report) = try WALWriter.open(makeConfiguration(directory))
+            #expect(isNewest)
+            #expect(report.lastLSN == LSN(seen.count))
+            #expect(report.truncatedTail?.file == file)
+            outcomes.truncatedTails += 1
+            await writer.close()
+        } catch let error as WALError {
+            guard case let .corrupt(errorFile, _, _, _) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(errorFile == file)
+            outcomes.corruptErrors += 1
+        }
+    }
+
+    @Test("a bad frame in the newest segment followed by a valid frame refuses to open")
+    func corruptionBeforeValidFramesInNewestSegmentRefuses() async throws {
+        try await withTemporaryDirectory { directory in
+            _ = try await makeLog(directory, seed: 5, count: 200)
+            let (writer, _) = try WALWriter.open(makeConfiguration(directory))
+            var frames = 0
+            for _ in 0..<100 where frames < 2 {  // until the newest segment holds two frames
+                try await writer.waitDurable(try writer.enqueue(typeTag: 1, version: 1, timestampMs: 0, payload: [1]))
+                let newest = try #require(try segmentPaths(directory).last)
+                frames = try frameEnds(directory, file: String(newest.split(separator: "/").last ?? "")).count
+            }
+            await writer.close()
+            let newest = try #require(try segmentPaths(directory).last)
+            let file = String(newest.split(separator: "/").last ?? "")
+            let ends = try frameEnds(directory, file: file)
+            try #require(ends.count >= 2)
+            var generator = SeededGenerator(seed: 1)
+            try flipBits(newest, at: ends[0].end - 1, count: 1, generator: &generator)
+            #expect {
+                _ = try WALWriter.open(makeConfiguration(directory))
+            } throws: { error in
+                guard case let .corrupt(errorFile, _, lsn, _) = error as? WALError else { return false }
+                return errorFile == file && lsn == (SegmentName(fileName: file)?.firstLSN)
+            }
+            let report = try WALReader(directory: directory).verify()
+            #expect(report.problems.count == 1 && report.problems.first?.isTornTail == false)
+        }
+    }
+
+    @Test("verify lists a damaged older segment and still checks the segments after it")
+    func verifyReportsEveryProblem() async throws {
+        try await withTemporaryDirectory { directory in
+            _ = try await makeLog(directory, seed: 6, count: 300)
+            let paths = try segmentPaths(directory)
+            try #require(paths.count >= 4)
+            var generator = SeededGenerator(seed: 1)
+            try flipBits(paths[0], at: FrameHeader.sizeBytes + 1, count: 1, generator: &generator)
+            try flipBits(paths[2], at: FrameHeader.sizeBytes + 1, count: 1, generator: &generator)
+            let report = try WALReader(directory: directory).verify()
+            #expect(report.problems.map(\.file) == [paths[0], paths[2]].map { String($0.split(separator: "/").last ?? "") })
+            #expect(report.segments.count == paths.count && !report.isClean)
+            #expect(report.description.contains("2 problems"))
+        }
+    }
+}
+
+/// Simulates a crash mid-write: the file ends at `offset`, or reads as zeros from there on.
+func tear(_ path: String, at offset: Int, shortensFile: Bool) throws {
+    let handle = try #require(FileHandle(forUpdatingAtPath: path))
+    defer { try? handle.close() }
+    if shortensFile {
+        try handle.truncate(atOffset: UInt64(offset))
+    } else {
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: UInt64(offset))
+        handle.write(Data(count: Int(size) - offset))
+    }
+}
+
+/// Flips `count` distinct bits: the first at `offset`, the others up to 64 bytes after it.
+func flipBits(_ path: String, at offset: Int, count: Int, generator: inout SeededGenerator) throws {
+    var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+    var bits: Set<Int> = []
+    while bits.count < count {
+        let position = min(bytes.count - 1, offset + (bits.isEmpty ? 0 : Int.random(in: 0...64, using: &generator)))
+        bits.insert(position * 8 + Int.random(in: 0...7, using: &generator))
+    }
+    for bit in bits { bytes[bit / 8] ^= UInt8(1) << UInt8(bit % 8) }
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+}
