@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
@@ -59,7 +60,7 @@ let package = Package(
         .target(
             name: "Net",
             dependencies: [
-                "Engine", "WAL", "WeChat",
+                "Engine", "WAL", "WeChat", "Archive",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -74,7 +75,12 @@ let package = Package(
         ),
         .target(
             name: "Archive",
-            dependencies: ["Engine", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Engine", "WAL", "Snapshot",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -129,7 +135,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ArchiveTests",
-            dependencies: ["Archive"],
+            dependencies: [
+                "Archive", "Engine", "WAL",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

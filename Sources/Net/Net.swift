@@ -1,7 +1,8 @@
 // Net: the HTTP API on Hummingbird 2. One controller per domain, the envelope,
 // error codes, auth, health and metrics. Handlers decode, validate, call the
 // engine and encode; business rules stay in Engine.
-// Must not import Archive or PostgresNIO (the archive reaches Net through closures).
+// Imports Archive only for the back-office report queries it serves; the
+// engine's hot paths never touch PostgreSQL.
 import Engine
 import Hummingbird
 import Logging
@@ -15,11 +16,14 @@ public struct MallServices: Sendable {
     public var payments: PaymentService
     public var metrics: MallMetrics
     public var archiveStatus: @Sendable () async -> ArchiveStatus
+    /// Back-office reports from the PostgreSQL archive; nil when the archive is off (their routes answer 503).
+    public var reports: (any ReportService)?
 
     public init(engine: MallEngine, tokens: TokenService, login: any WeChatLoginClient, payments: PaymentService,
-                metrics: MallMetrics = MallMetrics(), archiveStatus: @escaping @Sendable () async -> ArchiveStatus = { .off }) {
+                metrics: MallMetrics = MallMetrics(), archiveStatus: @escaping @Sendable () async -> ArchiveStatus = { .off },
+                reports: (any ReportService)? = nil) {
         (self.engine, self.tokens, self.login, self.payments) = (engine, tokens, login, payments)
-        (self.metrics, self.archiveStatus) = (metrics, archiveStatus)
+        (self.metrics, self.archiveStatus, self.reports) = (metrics, archiveStatus, reports)
     }
 }
 
@@ -28,6 +32,7 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     router.middlewares.add(ErrorEnvelopeMiddleware())
     HealthController(engine: services.engine, metrics: services.metrics, archiveStatus: services.archiveStatus)
         .addRoutes(to: router)
+    OpenAPIController().addRoutes(to: router)
 
     let auth = AuthController(engine: services.engine, tokens: services.tokens, login: services.login)
     let products = ProductController(engine: services.engine)
@@ -50,6 +55,9 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     let backOffice = admin.group().add(middleware: AuthMiddleware(tokens: services.tokens, kind: .admin))
     products.addAdminRoutes(to: backOffice)
     seckill.addAdminRoutes(to: backOffice)
+    let engine = services.engine
+    AdminOrderController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)
+    AdminStatsController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)
     return router
 }
 

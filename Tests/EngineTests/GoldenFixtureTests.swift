@@ -50,7 +50,8 @@ struct GoldenFixtureTests {
         var orders: [Order] = []
         for (index, user) in users.enumerated() {
             orders.append(try await engine.placeSeckillOrder(userID: user, activityID: sale.activityID, skuID: sale.skuID,
-                                                             quantity: Int64(index % 3 + 1)))
+                                                             quantity: Int64(index % 3 + 1),
+                                                             idempotencyKey: index % 2 == 0 ? "key-\(index)" : nil))
         }
         _ = try Snapshotter(configuration: configuration).take(throughLSN: engine.durableLSN, clock: clock)
         _ = try await engine.confirmPayment(orderID: orders[0].id, transactionID: "4200000001", amountFen: orders[0].payAmountFen)

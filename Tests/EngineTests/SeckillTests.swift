@@ -95,6 +95,31 @@ struct SeckillTests {
         await engine.close()
     }
 
+    @Test("a retried purchase with the same Idempotency-Key returns the first order, also after a restart")
+    func idempotency() async throws {
+        let directory = TestDataDirectory()
+        let clock = ManualClock(nowMs: testEpochMs)
+        var engine = try openEngine(directory, clock: clock)
+        let sale = try await makeSale(engine, stock: 5, limitPerUser: 5)
+        let users = try await registerUsers(engine, count: 2)
+        let first = try await engine.placeSeckillOrder(userID: users[0], activityID: sale.activityID, skuID: sale.skuID,
+                                                       quantity: 1, idempotencyKey: "k-1")
+        let retry = try await engine.placeSeckillOrder(userID: users[0], activityID: sale.activityID, skuID: sale.skuID,
+                                                       quantity: 1, idempotencyKey: "k-1")
+        #expect(retry.id == first.id)
+        // Keys belong to a user: another buyer's same key is a new purchase.
+        let other = try await engine.placeSeckillOrder(userID: users[1], activityID: sale.activityID, skuID: sale.skuID,
+                                                       quantity: 1, idempotencyKey: "k-1")
+        #expect(other.id != first.id)
+        await engine.close()
+        engine = try openEngine(directory, clock: clock)
+        let afterRestart = try await engine.placeSeckillOrder(userID: users[0], activityID: sale.activityID, skuID: sale.skuID,
+                                                              quantity: 1, idempotencyKey: "k-1")
+        #expect(afterRestart.id == first.id)
+        #expect(try #require(await engine.seckillActivity(id: sale.activityID)).1[0].sold == 2)
+        await engine.close()
+    }
+
     @Test("an order is visible to its owner only")
     func ownership() async throws {
         let directory = TestDataDirectory()

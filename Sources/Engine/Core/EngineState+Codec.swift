@@ -109,6 +109,7 @@ extension EngineState {
         writer.write(users.flatMap { $0.users.values }.sorted { $0.id < $1.id }) { w, user in
             w.write(user.id); w.write(user.openID); w.write(user.unionID); w.write(user.createdAtMs)
             w.write(user.orderIDs) { $0.write($1) }
+            w.write(user.orderIDByIdempotencyKey.sorted { $0.key < $1.key }) { $0.write($1.key); $0.write($1.value) }
         }
         writer.write(users.flatMap { $0.orders.values }.sorted { $0.id < $1.id }) { w, order in
             Self.encode(order, to: &w)
@@ -121,6 +122,10 @@ extension EngineState {
             var user = User(id: try r.read(), openID: try r.readString(), unionID: try r.readOptionalString(),
                             createdAtMs: try r.read())
             user.orderIDs = try r.readArray { (r: inout ByteReader) throws(ByteDecodingError) -> UInt64 in try r.read() }
+            let keys = try r.readArray { (r: inout ByteReader) throws(ByteDecodingError) -> (String, UInt64) in
+                (try r.readString(), try r.read())
+            }
+            user.orderIDByIdempotencyKey = Dictionary(keys, uniquingKeysWith: { $1 })
             return user
         }
         for user in decodedUsers { users[ShardRouter.shard(of: user.id, count: count)].users[user.id] = user }

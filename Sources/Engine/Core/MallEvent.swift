@@ -233,26 +233,28 @@ public struct SeckillOrderPlaced: Sendable, Equatable {
     public var unitPriceFen: Int64
     public var deadlineMs: Int64
     public var atMs: Int64
+    /// The buyer's `Idempotency-Key`, so a retried request returns this order, also after a restart.
+    public var idempotencyKey: String?
 
     func encode(to writer: inout ByteWriter) {
         writer.write(orderID); writer.write(userID); writer.write(activityID); writer.write(productID)
         writer.write(skuID); writer.write(productName); writer.write(skuName); writer.write(quantity)
-        writer.write(unitPriceFen); writer.write(deadlineMs); writer.write(atMs)
+        writer.write(unitPriceFen); writer.write(deadlineMs); writer.write(atMs); writer.write(idempotencyKey)
     }
 
     init(from reader: inout ByteReader) throws(ByteDecodingError) {
         orderID = try reader.read(); userID = try reader.read(); activityID = try reader.read()
         productID = try reader.read(); skuID = try reader.read(); productName = try reader.readString()
         skuName = try reader.readString(); quantity = try reader.read(); unitPriceFen = try reader.read()
-        deadlineMs = try reader.read(); atMs = try reader.read()
+        deadlineMs = try reader.read(); atMs = try reader.read(); idempotencyKey = try reader.readOptionalString()
     }
 
     public init(orderID: UInt64, userID: UInt64, activityID: UInt64, productID: UInt64, skuID: UInt64,
                 productName: String, skuName: String, quantity: Int64, unitPriceFen: Int64,
-                deadlineMs: Int64, atMs: Int64) {
+                deadlineMs: Int64, atMs: Int64, idempotencyKey: String? = nil) {
         (self.orderID, self.userID, self.activityID, self.productID, self.skuID) = (orderID, userID, activityID, productID, skuID)
         (self.productName, self.skuName, self.quantity, self.unitPriceFen) = (productName, skuName, quantity, unitPriceFen)
-        (self.deadlineMs, self.atMs) = (deadlineMs, atMs)
+        (self.deadlineMs, self.atMs, self.idempotencyKey) = (deadlineMs, atMs, idempotencyKey)
     }
 }
 

@@ -10,6 +10,31 @@ actor UserShard {
     /// Orders whose status-change record is in flight; a second change waits its turn.
     private var busyOrders: Set<UInt64> = []
     private var deadlines = DeadlineQueue()
+    /// Idempotency keys of purchases in flight, per user: a concurrent retry is told to wait.
+    private var keysInFlight: Set<KeyOfUser> = []
+
+    struct KeyOfUser: Hashable {
+        var userID: UInt64
+        var key: String
+    }
+
+    enum KeyReservation {
+        case reserved
+        case existing(Order)
+        case inFlight
+    }
+
+    /// Reserves an Idempotency-Key for a purchase, or returns the order it already made.
+    func reserve(idempotencyKey key: String, userID: UInt64) -> KeyReservation {
+        if let orderID = state.users[userID]?.orderIDByIdempotencyKey[key], let order = state.orders[orderID] {
+            return .existing(order)
+        }
+        return keysInFlight.insert(KeyOfUser(userID: userID, key: key)).inserted ? .reserved : .inFlight
+    }
+
+    func release(idempotencyKey key: String, userID: UInt64) {
+        keysInFlight.remove(KeyOfUser(userID: userID, key: key))
+    }
 
     init(state: UserState, wal: WALWriter) {
         self.state = state

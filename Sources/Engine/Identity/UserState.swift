@@ -9,6 +9,20 @@ public struct User: Sendable, Equatable {
     /// waiters resume, replay in LSN order, and both must give the same state.
     /// Bounded by what a user can buy: flash sales cap units per user.
     public var orderIDs: [UInt64] = []
+    /// Idempotency-Key -> order id of this user's newest keyed orders; a retry
+    /// with a key that fell off answers as a new request.
+    public var orderIDByIdempotencyKey: [String: UInt64] = [:]
+    public static let idempotencyKeysMax = 100
+
+    /// Keeps the newest `idempotencyKeysMax` keys; the oldest (smallest order id) falls off.
+    mutating func rememberIdempotencyKey(_ key: String, orderID: UInt64) {
+        orderIDByIdempotencyKey[key] = orderID
+        if orderIDByIdempotencyKey.count > Self.idempotencyKeysMax,
+           let oldest = orderIDByIdempotencyKey.min(by: { $0.value < $1.value }) {
+            orderIDByIdempotencyKey[oldest.key] = nil
+        }
+        assert(orderIDByIdempotencyKey.count <= Self.idempotencyKeysMax)
+    }
 
     /// - Complexity: O(1) for the newest order, O(n) at worst.
     mutating func insertOrder(_ orderID: UInt64) {
@@ -67,6 +81,7 @@ public struct UserState: Sendable, Equatable {
             totalFen: totalFen, payAmountFen: totalFen, status: .pendingPayment, createdAtMs: placed.atMs,
             payDeadlineMs: placed.deadlineMs)
         users[placed.userID]?.insertOrder(placed.orderID)
+        if let key = placed.idempotencyKey { users[placed.userID]?.rememberIdempotencyKey(key, orderID: placed.orderID) }
     }
 
     private mutating func updateOrder(_ orderID: UInt64, _ change: (inout Order) -> Void) {

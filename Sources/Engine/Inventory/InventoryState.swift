@@ -79,16 +79,23 @@ public struct InventoryState: Sendable, Equatable {
     }
 
     private mutating func adjustSeckill(_ key: SeckillKey, userID: UInt64, taken: Int64) {
-        guard var stock = seckill[key] else {
+        guard seckill[key] != nil else {
             preconditionFailure("flash-sale stock \(key) missing: a record refers to an activity not in state")
         }
-        stock.remaining -= taken
-        stock.sold += taken
-        let bought = (stock.boughtByUser[userID] ?? 0) + taken
-        stock.boughtByUser[userID] = bought == 0 ? nil : bought
-        precondition(stock.remaining >= 0 && stock.sold >= 0 && bought >= 0,
-                     "stock below zero for \(key): remaining \(stock.remaining), sold \(stock.sold), user \(bought)")
-        seckill[key] = stock
+        // Mutated in place through the optional chain: copying the entry out would copy
+        // its per-user dictionary on every purchase.
+        seckill[key]?.adjust(userID: userID, taken: taken)
+    }
+}
+
+extension SeckillStock {
+    mutating func adjust(userID: UInt64, taken: Int64) {
+        remaining -= taken
+        sold += taken
+        let bought = (boughtByUser[userID] ?? 0) + taken
+        boughtByUser[userID] = bought == 0 ? nil : bought
+        precondition(remaining >= 0 && sold >= 0 && bought >= 0,
+                     "stock below zero: remaining \(remaining), sold \(sold), user \(userID) holds \(bought)")
     }
 }
 

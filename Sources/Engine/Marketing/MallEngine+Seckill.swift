@@ -58,10 +58,36 @@ extension MallEngine {
 
     /// Buys flash-sale stock. Returns once the purchase is durable.
     /// Refusals (sold out, limit reached, outside the window) leave no trace.
-    public func placeSeckillOrder(userID: UInt64, activityID: UInt64, skuID: UInt64, quantity: Int64) async throws(EngineError) -> Order {
+    /// With an `idempotencyKey`, a retry returns the order the first request made.
+    public func placeSeckillOrder(userID: UInt64, activityID: UInt64, skuID: UInt64, quantity: Int64,
+                                  idempotencyKey: String? = nil) async throws(EngineError) -> Order {
         guard (1...Self.seckillQuantityMax).contains(quantity) else {
             throw .invalid(field: "quantity", reason: "must be 1 to \(Self.seckillQuantityMax)")
         }
+        guard let key = idempotencyKey else {
+            return try await placeSeckill(userID: userID, activityID: activityID, skuID: skuID, quantity: quantity, idempotencyKey: nil)
+        }
+        let users = userShard(forUser: userID)
+        switch await users.reserve(idempotencyKey: key, userID: userID) {
+        case .existing(let order):
+            return order
+        case .inFlight:
+            throw .conflict("a request with this Idempotency-Key is still in progress; retry")
+        case .reserved:
+            do {
+                let order = try await placeSeckill(userID: userID, activityID: activityID, skuID: skuID, quantity: quantity,
+                                                   idempotencyKey: key)
+                await users.release(idempotencyKey: key, userID: userID)
+                return order
+            } catch {
+                await users.release(idempotencyKey: key, userID: userID)
+                throw error
+            }
+        }
+    }
+
+    private func placeSeckill(userID: UInt64, activityID: UInt64, skuID: UInt64, quantity: Int64,
+                              idempotencyKey: String?) async throws(EngineError) -> Order {
         let catalog = self.catalog
         guard let activity = catalog.activities[activityID] else { throw .notFound("flash-sale activity") }
         guard let item = activity.item(skuID: skuID), let (product, sku) = catalog.sku(skuID) else {
@@ -72,7 +98,7 @@ extension MallEngine {
         let placed = SeckillOrderPlaced(
             orderID: ids.next(), userID: userID, activityID: activityID, productID: product.id, skuID: skuID,
             productName: product.name, skuName: sku.name, quantity: quantity, unitPriceFen: item.seckillPriceFen,
-            deadlineMs: nowMs + configuration.paymentTimeoutMs, atMs: nowMs)
+            deadlineMs: nowMs + configuration.paymentTimeoutMs, atMs: nowMs, idempotencyKey: idempotencyKey)
         let event = MallEvent.seckillOrderPlaced(placed)
         let shard = inventoryShard(forSKU: skuID)
         let lsn = try await shard.takeSeckill(placed, payload: event.encodePayload())

@@ -49,6 +49,9 @@ extension MallEngine {
                 do {
                     _ = try await cancelOrder(id: orderID, reason: .timeout)
                     cancelled += 1
+                } catch .orderStateForbids {
+                    // Paid or cancelled meanwhile: the deadline no longer applies.
+                    continue
                 } catch .orderBusy {
                     // A payment is in flight: look again shortly; if it succeeds the order is no longer pending.
                     await shard.retryDeadline(orderID: orderID, atMs: nowMs + 1000)

@@ -34,8 +34,12 @@ struct SeckillController {
         let userID = try context.requireUserID()
         let activityID = try EntityID.parse(context.parameters.get("id"), field: "id")
         let input = try await request.decode(as: SeckillPurchaseRequest.self, context: context)
+        let key = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value
+        if let key, key.isEmpty || key.utf8.count > 64 {
+            throw APIError.invalid("Idempotency-Key", "must be 1 to 64 bytes")
+        }
         let order = try await engine.placeSeckillOrder(userID: userID, activityID: activityID, skuID: input.skuId.value,
-                                                       quantity: try input.validatedQuantity())
+                                                       quantity: try input.validatedQuantity(), idempotencyKey: key)
         return Envelope(OrderResponse(order), status: .created)
     }
 

@@ -1,0 +1,106 @@
+import Archive
+
+private typealias S = OpenAPISchema
+
+extension OpenAPIDocument {
+    /// Filters shared by the order list and the export.
+    static var orderFilterParameters: [OpenAPIValue] {
+        [
+            S.parameter("status", in: "query", ["type": "string", "example": "pending_shipment,pending_receipt"],
+                        "One or more of \(orderStatuses.joined(separator: ", ")), comma-separated."),
+            S.parameter("from", in: "query", ["type": "string", "format": "date-time"],
+                        "Orders created at or after this time (ISO-8601; percent-encode `+` as %2B)."),
+            S.parameter("to", in: "query", ["type": "string", "format": "date-time"], "Orders created before this time; must be after `from`."),
+            S.parameter("orderNo", in: "query", ["type": "string", "pattern": "^[0-9]{1,22}$"],
+                        "All 22 digits for one order; fewer for every order number starting with them (numbers start with their UTC creation time, yyyyMMddHHmmss...)."),
+            S.parameter("userId", in: "query", S.id("Buyer."), "Only this buyer's orders."),
+            S.parameter("productId", in: "query", S.id("Product."), "Only orders with a line of this product."),
+            S.parameter("minAmountFen", in: "query", S.fen("Lowest pay amount, inclusive."), "Lowest pay amount in fen, inclusive."),
+            S.parameter("maxAmountFen", in: "query", S.fen("Highest pay amount, inclusive."), "Highest pay amount in fen, inclusive; not below minAmountFen."),
+            S.parameter("sort", in: "query", S.enumeration(OrderSort.Key.allCases.map(\.rawValue), "Sort key."),
+                        "createdAt (default) or payAmount; ties broken by id."),
+            S.parameter("order", in: "query", S.enumeration(OrderSort.Direction.allCases.map(\.rawValue), "Direction."), "desc (default) or asc."),
+        ]
+    }
+
+    static var orderPagingParameters: [OpenAPIValue] {
+        [
+            S.parameter("cursor", in: "query", ["type": "string"],
+                        "`nextCursor` of the previous page, for the same sort and order. Pages stay stable while new orders arrive."),
+            S.parameter("limit", in: "query", ["type": "integer", "minimum": 1, "maximum": .integer(PageRequest.limitMax), "default": .integer(PageRequest.limitDefault)],
+                        "Orders per page in cursor mode."),
+            S.parameter("page", in: "query", ["type": "integer", "minimum": 1],
+                        "Page mode for the table view (1-based); the reply adds page, pageSize and total. At most \(PageRequest.offsetRowsMax) rows deep: use cursors beyond. Not with cursor or limit."),
+            S.parameter("pageSize", in: "query", ["type": "integer", "minimum": 1, "maximum": .integer(PageRequest.limitMax), "default": .integer(PageRequest.limitDefault)],
+                        "Orders per page in page mode."),
+        ]
+    }
+
+    static var adminReportRoutes: [Route] {
+        orderReportRoutes + statsReportRoutes
+    }
+
+    private static var orderReportRoutes: [Route] {
+        [
+            Route(method: "get", path: "/admin/v1/orders", operation: S.operation(
+                "admin-reports", "List orders",
+                "All orders from the archive, filtered and sorted. Cursor mode by default; `page`/`pageSize` for a table with a total.",
+                security: .admin, parameters: orderFilterParameters + orderPagingParameters,
+                data: S.ref("AdminOrderPage"), errors: [400, 401, 500, 503])),
+            Route(method: "get", path: "/admin/v1/orders/export", operation: exportOperation),
+            Route(method: "get", path: "/admin/v1/orders/{id}", operation: S.operation(
+                "admin-reports", "Order detail", "One order with its lines, payments and status history, from the archive.",
+                security: .admin, parameters: [S.pathID("Order id.")], data: S.ref("AdminOrderDetail"), errors: [400, 401, 404, 500, 503])),
+        ]
+    }
+
+    private static var exportOperation: OpenAPIValue {
+        [
+            "tags": ["admin-reports"], "summary": "Export orders as CSV", "operationId": "adminReportsExportOrdersCsv",
+            "security": [["adminToken": []]],
+            "description": "Every order the filters select, streamed as CSV in constant memory whatever the number of rows: UTF-8 with a byte order mark (Excel opens Chinese text), CRLF lines, a header row in Chinese and English (e.g. `订单号 order_no`), money in fen, times in UTC. Cells starting with = + - @ are prefixed with a single quote so spreadsheets do not run them as formulas. Paging parameters are ignored.",
+            "parameters": .array(orderFilterParameters),
+            "responses": [
+                "200": ["description": "CSV attachment (Content-Disposition: attachment; filename=\"orders-<UTC time>.csv\").",
+                        "content": ["text/csv; charset=utf-8": ["schema": ["type": "string"]]]],
+                "400": ["$ref": "#/components/responses/E400"],
+                "401": ["$ref": "#/components/responses/E401"],
+                "500": ["$ref": "#/components/responses/E500"],
+                "503": ["$ref": "#/components/responses/E503"],
+            ],
+        ]
+    }
+
+    private static var statsReportRoutes: [Route] {
+        let range = [
+            S.parameter("from", in: "query", ["type": "string", "format": "date-time"], "Orders created at or after this time (ISO-8601)."),
+            S.parameter("to", in: "query", ["type": "string", "format": "date-time"], "Orders created before this time."),
+        ]
+        return [
+            Route(method: "get", path: "/admin/v1/stats/overview", operation: S.operation(
+                "admin-reports", "Overview", "Today and yesterday in the shop's time zone (default Asia/Shanghai).",
+                security: .admin, data: S.ref("StatsOverview"), errors: [401, 500, 503])),
+            Route(method: "get", path: "/admin/v1/stats/sales", operation: S.operation(
+                "admin-reports", "Sales series",
+                "Orders, paid orders, GMV and money received per day or hour of the shop's time zone, zero-filled. At most \(SalesGranularity.day.rangeMsMax / 86_400_000) days by day, \(SalesGranularity.hour.rangeMsMax / 86_400_000) days by hour.",
+                security: .admin,
+                parameters: [
+                    S.parameter("from", in: "query", required: true, ["type": "string", "format": "date-time"], "Start, inclusive (ISO-8601)."),
+                    S.parameter("to", in: "query", required: true, ["type": "string", "format": "date-time"], "End, exclusive; after from."),
+                    S.parameter("granularity", in: "query", S.enumeration(SalesGranularity.allCases.map(\.rawValue), "Bucket size."), "day (default) or hour."),
+                ],
+                data: S.ref("SalesSeries"), errors: [400, 401, 500, 503])),
+            Route(method: "get", path: "/admin/v1/stats/top-products", operation: S.operation(
+                "admin-reports", "Top products", "Best sellers among paid orders that are not cancelled.", security: .admin,
+                parameters: [
+                    S.parameter("by", in: "query", S.enumeration(TopProductRanking.allCases.map(\.rawValue), "Ranking."), "quantity (default) or amount."),
+                    S.parameter("limit", in: "query", ["type": "integer", "minimum": 1, "maximum": .integer(StatsQueries.topProductsLimitMax), "default": 10], "Products to return."),
+                ] + range,
+                data: S.ref("TopProducts"), errors: [400, 401, 500, 503])),
+            Route(method: "get", path: "/admin/v1/stats/seckill/{activityId}", operation: S.operation(
+                "admin-reports", "Flash-sale report", "Units issued, sold, paid, cancelled (by timeout among them) and the paid rate, per SKU and in total.",
+                security: .admin, parameters: [S.pathID("Activity id.", name: "activityId")], data: S.ref("SeckillReport"),
+                errors: [400, 401, 404, 500, 503])),
+        ]
+    }
+}

@@ -1,0 +1,142 @@
+private typealias S = OpenAPISchema
+
+extension OpenAPIDocument {
+    static var healthRoutes: [Route] {
+        [
+            Route(method: "get", path: "/healthz", operation: S.operation(
+                "health", "Liveness", "Answers while the process runs.", security: .none,
+                data: S.object("", required: ["status"], ["status": S.string("Always ok.", example: "ok")]), errors: [])),
+            Route(method: "get", path: "/readyz", operation: S.operation(
+                "health", "Readiness",
+                "Answers once recovery has finished. The detail says what recovery did, the durable WAL position and whether the PostgreSQL archive is on, with its lag. Archive lag never makes the server unready.",
+                security: .none, data: S.ref("Readiness"), errors: [])),
+            Route(method: "get", path: "/metrics", operation: metricsOperation),
+        ]
+    }
+
+    private static var metricsOperation: OpenAPIValue {
+        [
+            "tags": ["health"], "summary": "Prometheus metrics", "operationId": "healthPrometheusMetrics", "security": [],
+            "description": "Prometheus text format: WAL durable LSN, frames, records and fsyncs; archive lag in records and seconds.",
+            "responses": ["200": ["description": "Prometheus exposition text.",
+                                  "content": ["text/plain; version=0.0.4": ["schema": ["type": "string"]]]]],
+        ]
+    }
+
+    static var authRoutes: [Route] {
+        [
+            Route(method: "post", path: "/api/v1/auth/wechat/login", operation: S.operation(
+                "auth", "WeChat login", "Exchanges the `code` from `wx.login` for tokens; registers the buyer on first login.",
+                security: .none, body: S.jsonBody(S.ref("WeChatLoginRequest")), data: S.ref("LoginResponse"),
+                errors: [400, 401, 429, 500, 503])),
+            Route(method: "post", path: "/api/v1/auth/refresh", operation: S.operation(
+                "auth", "Refresh tokens", "Trades a refresh token (7 d) for a new access token and refresh token.",
+                security: .none, body: S.jsonBody(S.ref("RefreshRequest")), data: S.ref("LoginResponse"), errors: [400, 401, 500])),
+            Route(method: "post", path: "/admin/v1/auth/login", operation: S.operation(
+                "auth", "Admin login", "Username and password (1 to 72 bytes) for a back-office access token. Unknown user and wrong password answer alike.",
+                security: .none, body: S.jsonBody(S.ref("AdminLoginRequest")), data: S.ref("AdminLoginResponse"), errors: [400, 401, 500])),
+        ]
+    }
+
+    static var catalogRoutes: [Route] {
+        [
+            Route(method: "post", path: "/admin/v1/products", operation: S.operation(
+                "catalog", "Create product", "A product with 1 or more SKUs, each with its price in fen and its stock.",
+                security: .admin, body: S.jsonBody(S.ref("CreateProductRequest")), status: "201", data: S.ref("Product"),
+                errors: [400, 401, 413, 500, 503])),
+            Route(method: "get", path: "/admin/v1/products/{id}", operation: S.operation(
+                "catalog", "Admin product", security: .admin, parameters: [S.pathID("Product id.")], data: S.ref("Product"),
+                errors: [400, 401, 404])),
+            Route(method: "get", path: "/api/v1/products/{id}", operation: S.operation(
+                "catalog", "Product", "A product with its SKUs, prices and current stock.", security: .none,
+                parameters: [S.pathID("Product id.")], data: S.ref("Product"), errors: [400, 404])),
+        ]
+    }
+
+    static var seckillRoutes: [Route] {
+        let idempotencyKey = S.parameter(
+            "Idempotency-Key", in: "header", ["type": "string", "minLength": 1, "maxLength": 64],
+            "1 to 64 bytes. A repeat with the same key returns the first order instead of buying again, also after a restart.")
+        return [
+            Route(method: "post", path: "/admin/v1/seckill/activities", operation: S.operation(
+                "seckill", "Create flash sale", "An activity with its time window and, per SKU, the flash price, the units issued and the per-user limit.",
+                security: .admin, body: S.jsonBody(S.ref("CreateSeckillActivityRequest")), status: "201",
+                data: S.ref("SeckillActivity"), errors: [400, 401, 404, 413, 500, 503])),
+            Route(method: "get", path: "/admin/v1/seckill/activities/{id}", operation: S.operation(
+                "seckill", "Admin flash sale", security: .admin, parameters: [S.pathID("Activity id.")],
+                data: S.ref("SeckillActivity"), errors: [400, 401, 404])),
+            Route(method: "get", path: "/api/v1/seckill/activities/{id}", operation: S.operation(
+                "seckill", "Flash sale", "The activity, its status (upcoming, active, ended) and per SKU the units left.",
+                security: .none, parameters: [S.pathID("Activity id.")], data: S.ref("SeckillActivity"), errors: [400, 404])),
+            Route(method: "post", path: "/api/v1/seckill/activities/{id}/orders", operation: S.operation(
+                "seckill", "Buy in flash sale",
+                "Takes the units and creates an unpaid order in one durable step; the order is cancelled and the units return if it is not paid by `payDeadline`.",
+                security: .user, parameters: [S.pathID("Activity id."), idempotencyKey],
+                body: S.jsonBody(S.ref("SeckillPurchaseRequest")), status: "201", data: S.ref("Order"),
+                errors: [400, 401, 404, 409, 40901, 40902, 40903, 500, 503])),
+        ]
+    }
+
+    static var orderRoutes: [Route] {
+        [
+            Route(method: "get", path: "/api/v1/orders", operation: S.operation(
+                "orders", "My orders", "The buyer's orders, newest first.", security: .user,
+                parameters: [
+                    S.parameter("status", in: "query", S.enumeration(orderStatuses, "Only orders in this status."), "Only orders in this status."),
+                    S.parameter("cursor", in: "query", ["type": "string"], "`nextCursor` of the previous page."),
+                    S.parameter("limit", in: "query", ["type": "integer", "minimum": 1, "maximum": 50, "default": 20], "Orders per page, 1 to 50."),
+                ],
+                data: S.ref("OrderList"), errors: [400, 401])),
+            Route(method: "get", path: "/api/v1/orders/{id}", operation: S.operation(
+                "orders", "My order", "Another buyer's order answers 404.", security: .user,
+                parameters: [S.pathID("Order id.")], data: S.ref("Order"), errors: [400, 401, 404])),
+            Route(method: "post", path: "/api/v1/orders/{id}/cancel", operation: S.operation(
+                "orders", "Cancel my order", "Only an unpaid order can be cancelled; its units return to stock.", security: .user,
+                parameters: [S.pathID("Order id.")], data: S.ref("Order"), errors: [400, 401, 404, 40905, 40906, 500, 503])),
+        ]
+    }
+
+    static var paymentRoutes: [Route] {
+        [
+            Route(method: "post", path: "/api/v1/orders/{id}/pay", operation: S.operation(
+                "payments", "Pay my order (sandbox)",
+                "Sandbox mode: pays the order at once through a signed payment notification, verified like one from WeChat Pay. 503 when merchant payments are configured instead.",
+                security: .user, parameters: [S.pathID("Order id.")], data: S.ref("Order"),
+                errors: [400, 401, 404, 40905, 40906, 40907, 500, 503])),
+            Route(method: "post", path: "/api/v1/payments/wechat/notify", operation: notifyOperation),
+        ]
+    }
+
+    private static var notifyOperation: OpenAPIValue {
+        [
+            "tags": ["payments"], "summary": "WeChat Pay notification", "operationId": "paymentsWechatPayNotification",
+            "security": [],
+            "description": "WeChat Pay's notify_url (APIv3). The signature (Wechatpay-Signature, -Timestamp, -Nonce, -Serial headers) is verified and the resource decrypted before the order is marked paid. Not the envelope: WeChat Pay's own reply format.",
+            "requestBody": ["required": true, "content": ["application/json": ["schema": ["type": "object", "description": "WeChat Pay's encrypted notification."]]]],
+            "responses": [
+                "204": ["description": "Verified and applied, or a duplicate of one already applied."],
+                "400": ["description": "Malformed notification: `{\"code\":\"FAIL\",\"message\":\"...\"}`; WeChat Pay retries."],
+                "401": ["description": "Signature, serial or clock check failed: `{\"code\":\"FAIL\",\"message\":\"...\"}`."],
+                "404": ["description": "No such order."],
+                "500": ["description": "Not processed; WeChat Pay retries."],
+            ],
+        ]
+    }
+
+    static var documentationRoutes: [Route] {
+        [
+            Route(method: "get", path: "/openapi.json", operation: [
+                "tags": ["docs"], "summary": "OpenAPI document", "operationId": "docsOpenapiDocument", "security": [],
+                "description": "This document (not wrapped in the envelope).",
+                "responses": ["200": ["description": "OpenAPI 3.0 JSON.", "content": ["application/json": ["schema": ["type": "object"]]]]],
+            ]),
+            Route(method: "get", path: "/docs", operation: [
+                "tags": ["docs"], "summary": "API documentation page", "operationId": "docsApiDocumentationPage", "security": [],
+                "description": "A self-contained HTML page listing the routes of /openapi.json; loads nothing from the internet.",
+                "responses": ["200": ["description": "HTML.", "content": ["text/html": ["schema": ["type": "string"]]]]],
+            ]),
+        ]
+    }
+
+    static let orderStatuses = ["pending_payment", "pending_shipment", "pending_receipt", "completed", "cancelled"]
+}

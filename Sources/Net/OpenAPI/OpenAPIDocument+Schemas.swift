@@ -1,0 +1,184 @@
+private typealias S = OpenAPISchema
+
+extension OpenAPIDocument {
+    static var schemas: [(key: String, value: OpenAPIValue)] {
+        envelopeSchemas + identitySchemas + catalogSchemas + orderSchemas + reportSchemas + statsSchemas
+    }
+
+    private static var envelopeSchemas: [(key: String, value: OpenAPIValue)] {
+        [
+            ("APICode", APICodeDocumentation.schema),
+            ("Envelope", S.object("The one shape of every JSON response.", required: ["code", "message", "data", "timestamp"], [
+                "code": S.ref("APICode"),
+                "message": S.string("What happened, for a person.", example: "success"),
+                "data": ["description": "The result; null on errors without field detail.", "nullable": true],
+                "timestamp": S.integer("Server time in milliseconds since 1970."),
+            ])),
+            ("FieldError", S.object("", required: ["field", "rule"], [
+                "field": S.string("The field at fault, as the request names it.", example: "skus[0].priceFen"),
+                "rule": S.string("The rule it broke.", example: "must be an integer number of fen >= 0"),
+            ])),
+            ("ErrorEnvelope", S.object("An error: `code` says which; for invalid input `data.fieldErrors` lists every bad field.",
+                                       required: ["code", "message", "data", "timestamp"], [
+                "code": S.ref("APICode"),
+                "message": S.string("What went wrong and what to do.", example: "limit: must be 1 to 100"),
+                "data": S.nullable(S.object("", ["fieldErrors": S.array(S.ref("FieldError"))])),
+                "timestamp": S.integer("Server time in milliseconds since 1970."),
+            ])),
+            ("Readiness", S.object("", required: ["ready", "recovery", "durableLsn", "fsync", "archive"], [
+                "ready": S.boolean("Always true once the server answers."),
+                "recovery": S.string("What start-up recovery did."),
+                "durableLsn": S.integer("Highest WAL position on disk."),
+                "fsync": S.string("always, or none (benchmarks only, not durable)."),
+                "archive": S.ref("ArchiveStatus"),
+            ])),
+            ("ArchiveStatus", S.object("The PostgreSQL archive.", required: ["enabled", "detail"], [
+                "enabled": S.boolean("False when no MALL_DATABASE_URL is configured."),
+                "detail": S.string("State in words."),
+                "checkpointLsn": S.integer("Last WAL position archived."),
+                "lagRecords": S.integer("WAL records not yet archived."),
+                "lagSeconds": S.number("Age of the oldest record not yet archived."),
+            ])),
+        ]
+    }
+
+    private static var identitySchemas: [(key: String, value: OpenAPIValue)] {
+        [
+            ("WeChatLoginRequest", S.object("", required: ["code"], ["code": S.string("The 1 to 128 byte code from wx.login.")])),
+            ("RefreshRequest", S.object("", required: ["refreshToken"], ["refreshToken": S.string("A refresh token; it rotates on use.")])),
+            ("LoginResponse", S.object("", required: ["accessToken", "refreshToken", "tokenType", "expiresIn", "user"], [
+                "accessToken": S.string("Bearer token for /api/v1, valid 2 h."),
+                "refreshToken": S.string("For POST /api/v1/auth/refresh, valid 7 d."),
+                "tokenType": S.string("Bearer."),
+                "expiresIn": S.integer("Seconds the access token stays valid."),
+                "user": S.object("", required: ["id", "isNew", "createdAt"], [
+                    "id": S.id("The buyer."), "isNew": S.boolean("Registered by this login."), "createdAt": S.time("Registration."),
+                ]),
+            ])),
+            ("AdminLoginRequest", S.object("", required: ["username", "password"], [
+                "username": S.string("Back-office user name."), "password": S.string("1 to 72 bytes."),
+            ])),
+            ("AdminLoginResponse", S.object("", required: ["accessToken", "tokenType", "expiresIn", "admin"], [
+                "accessToken": S.string("Bearer token for /admin/v1, valid 2 h."),
+                "tokenType": S.string("Bearer."),
+                "expiresIn": S.integer("Seconds the token stays valid."),
+                "admin": S.object("", required: ["id", "username", "role"], [
+                    "id": S.id("The admin."), "username": S.string("Name."), "role": S.string("Role, e.g. super_admin."),
+                ]),
+            ])),
+        ]
+    }
+
+    private static var catalogSchemas: [(key: String, value: OpenAPIValue)] {
+        [
+            ("CreateProductRequest", S.object("", required: ["name", "skus"], [
+                "name": S.string("1 to 100 characters."),
+                "skus": S.array(S.object("", required: ["name", "priceFen", "stock"], [
+                    "name": S.string("1 to 100 characters."),
+                    "spec": S.map("At most 10 entries, e.g. {\"颜色\": \"红\"}."),
+                    "priceFen": S.fen("Price, >= 0."),
+                    "stock": S.integer("Units, 0 to 100000000."),
+                ]), "1 or more SKUs."),
+            ])),
+            ("Product", S.object("", required: ["id", "name", "skus", "createdAt"], [
+                "id": S.id("The product."),
+                "name": S.string("Name."),
+                "skus": S.array(S.object("", required: ["id", "name", "spec", "priceFen", "stock"], [
+                    "id": S.id("The SKU."), "name": S.string("Name."), "spec": S.map("Specification."),
+                    "priceFen": S.fen("Price."), "stock": S.integer("Units in stock now."),
+                ])),
+                "createdAt": S.time("Creation."),
+            ])),
+            ("CreateSeckillActivityRequest", S.object("", required: ["name", "startTime", "endTime", "items"], [
+                "name": S.string("1 to 100 characters."),
+                "startTime": S.time("Start."), "endTime": S.time("End; after startTime."),
+                "items": S.array(S.object("", required: ["skuId", "seckillPriceFen", "stock"], [
+                    "skuId": S.id("An existing SKU."),
+                    "seckillPriceFen": S.fen("Flash price, >= 0."),
+                    "stock": S.integer("Units issued for the sale, 0 to 100000000."),
+                    "limitPerUser": S.integer("Units one buyer may take, >= 1; default 1."),
+                ])),
+            ])),
+            ("SeckillActivity", S.object("", required: ["id", "name", "startTime", "endTime", "status", "items"], [
+                "id": S.id("The activity."), "name": S.string("Name."),
+                "startTime": S.time("Start."), "endTime": S.time("End."),
+                "status": S.enumeration(["upcoming", "active", "ended"], "At the time of the request."),
+                "items": S.array(S.object("", required: ["skuId", "seckillPriceFen", "limitPerUser", "stock", "sold"], [
+                    "skuId": S.id("The SKU."), "productId": S.id("Its product."), "productName": S.string("Product name."),
+                    "skuName": S.string("SKU name."), "seckillPriceFen": S.fen("Flash price."),
+                    "originalPriceFen": S.fen("The SKU's usual price."), "limitPerUser": S.integer("Units per buyer."),
+                    "stock": S.integer("Units left to sell."), "sold": S.integer("Units sold (cancelled orders give theirs back)."),
+                ])),
+            ])),
+            ("SeckillPurchaseRequest", S.object("", required: ["skuId"], [
+                "skuId": S.id("The SKU to buy."), "quantity": S.integer("1 to the per-order maximum; default 1."),
+            ])),
+        ]
+    }
+
+    private static var orderSchemas: [(key: String, value: OpenAPIValue)] {
+        [
+            ("Order", S.object("A buyer's order, from memory.", required: ["id", "orderId", "orderNo", "userId", "status", "items", "totalFen", "payAmountFen", "createdAt", "payDeadline"], [
+                "id": S.id("The order."), "orderId": S.id("Same as id."),
+                "orderNo": S.string("22 digits: UTC creation time to the ms + a counter.", example: "2026112710000012300001"),
+                "userId": S.id("The buyer."),
+                "status": S.enumeration(orderStatuses, "待付款, 待发货, 待收货, 已完成, 已取消."),
+                "activityId": S.id("The flash sale, if any."),
+                "items": S.array(S.object("", required: ["productId", "skuId", "productName", "skuName", "unitPriceFen", "quantity"], [
+                    "productId": S.id("Product."), "skuId": S.id("SKU."), "productName": S.string("At order time."),
+                    "skuName": S.string("At order time."), "unitPriceFen": S.fen("Unit price paid."), "quantity": S.integer("Units."),
+                ])),
+                "totalFen": S.fen("Goods total."), "payAmountFen": S.fen("Amount to pay."),
+                "createdAt": S.time("Creation."), "payDeadline": S.time("Unpaid orders are cancelled then."),
+                "paidAt": S.time("Payment."), "transactionId": S.string("WeChat Pay transaction."),
+                "cancelledAt": S.time("Cancellation."), "cancelReason": S.enumeration(["user", "timeout", "admin"], "Why it was cancelled."),
+            ])),
+            ("OrderList", S.object("", required: ["items"], [
+                "items": S.array(S.ref("Order")),
+                "nextCursor": S.nullable(S.string("Pass as cursor for the next page; absent on the last page.")),
+            ])),
+        ]
+    }
+
+    private static var reportSchemas: [(key: String, value: OpenAPIValue)] {
+        [
+            ("AdminOrder", S.object("An order as the archive holds it.", required: ["id", "orderNo", "userId", "status", "paymentStatus", "totalAmountFen", "discountAmountFen", "freightFen", "payAmountFen", "itemQuantity", "productSummary", "createdAt", "payDeadline"], [
+                "id": S.id("The order."), "orderNo": S.string("22 digits."), "userId": S.id("The buyer."),
+                "activityId": S.id("The flash sale, if any."),
+                "status": S.enumeration(orderStatuses, "Status."),
+                "cancelReason": S.enumeration(["user", "timeout", "admin"], "For cancelled orders."),
+                "paymentStatus": S.string("unpaid or paid."), "paymentMethod": S.string("e.g. wechat."),
+                "transactionId": S.string("WeChat Pay transaction."),
+                "totalAmountFen": S.fen("Goods total."), "discountAmountFen": S.fen("Discount."), "freightFen": S.fen("Freight."),
+                "payAmountFen": S.fen("Amount to pay."), "itemQuantity": S.integer("Units over all lines."),
+                "productSummary": S.string("\"product sku ×quantity\" per line, joined with \"; \"."),
+                "remark": S.string("Buyer's remark."),
+                "createdAt": S.time("Creation."), "payDeadline": S.time("Payment deadline."), "paidAt": S.time("Payment."),
+                "shippedAt": S.time("Shipping."), "completedAt": S.time("Completion."), "cancelledAt": S.time("Cancellation."),
+            ])),
+            ("AdminOrderPage", S.object("", required: ["items", "nextCursor"], [
+                "items": S.array(S.ref("AdminOrder")),
+                "nextCursor": S.nullable(S.string("Opaque; pass as cursor with the same filters and sort. Null on the last page.")),
+                "page": S.integer("Page mode only."), "pageSize": S.integer("Page mode only."),
+                "total": S.integer("Page mode only: orders matching the filters."),
+            ])),
+            ("AdminOrderDetail", S.object("", required: ["order", "items", "payments", "statusHistory"], [
+                "order": S.ref("AdminOrder"),
+                "items": S.array(S.object("", required: ["lineNo", "productId", "skuId", "productName", "skuName", "spec", "unitPriceFen", "quantity", "amountFen"], [
+                    "lineNo": S.integer("Line number."), "productId": S.id("Product."), "skuId": S.id("SKU."),
+                    "productName": S.string("At order time."), "skuName": S.string("At order time."), "spec": S.map("Specification."),
+                    "unitPriceFen": S.fen("Unit price."), "quantity": S.integer("Units."), "amountFen": S.fen("unitPriceFen × quantity."),
+                ])),
+                "payments": S.array(S.object("", required: ["id", "transactionId", "method", "amountFen", "status", "paidAt"], [
+                    "id": S.id("Payment."), "transactionId": S.string("WeChat Pay transaction."), "method": S.string("e.g. wechat."),
+                    "amountFen": S.fen("Amount paid."), "status": S.string("Payment status."), "paidAt": S.time("Payment."),
+                ])),
+                "statusHistory": S.array(S.object("Oldest first.", required: ["toStatus", "at", "lsn"], [
+                    "fromStatus": S.nullable(S.enumeration(orderStatuses, "Null for creation.")),
+                    "toStatus": S.enumeration(orderStatuses, "New status."), "reason": S.string("e.g. timeout."),
+                    "at": S.time("When."), "lsn": S.string("WAL position of the change."),
+                ])),
+            ])),
+        ]
+    }
+}

@@ -1,0 +1,104 @@
+import HTTPTypes
+
+/// The OpenAPI 3.0 description of every route `buildRouter` registers,
+/// served at `/openapi.json`. Written by hand next to the controllers: a route
+/// added to `buildRouter` is added to `routes` here in the same change.
+enum OpenAPIDocument {
+    /// The rendered JSON, built once.
+    static let json: String = document.json
+
+    static var document: OpenAPIValue {
+        [
+            "openapi": "3.0.3",
+            "info": info,
+            "servers": [["url": "/"]],
+            "tags": tags,
+            "paths": paths,
+            "components": components,
+        ]
+    }
+
+    struct Route: Sendable {
+        var method: String
+        /// OpenAPI form: `{id}` for a path parameter.
+        var path: String
+        var operation: OpenAPIValue
+    }
+
+    /// Every route, in the order the docs page lists them.
+    static var routes: [Route] {
+        healthRoutes + authRoutes + catalogRoutes + seckillRoutes + orderRoutes + paymentRoutes
+            + adminReportRoutes + documentationRoutes
+    }
+
+    static var paths: OpenAPIValue {
+        var order: [String] = []
+        var operations: [String: [OpenAPIValue.Member]] = [:]
+        for route in routes {
+            if operations[route.path] == nil { order.append(route.path) }
+            operations[route.path, default: []].append(.init(key: route.method, value: route.operation))
+        }
+        return .object(order.map { .init(key: $0, value: .object(operations[$0] ?? [])) })
+    }
+
+    static let tags: OpenAPIValue = [
+        ["name": "health", "description": "Liveness, readiness and Prometheus metrics for the operator."],
+        ["name": "auth", "description": "WeChat login for buyers, password login for the back office, token refresh."],
+        ["name": "catalog", "description": "Products and SKUs."],
+        ["name": "seckill", "description": "Flash sales (秒杀): activities and purchases."],
+        ["name": "orders", "description": "A buyer's own orders, served from memory."],
+        ["name": "payments", "description": "WeChat Pay (sandbox or merchant) and its notification callback."],
+        ["name": "admin-reports", "description": "Back-office order queries, statistics and CSV export, read from the PostgreSQL archive (a few seconds behind the engine). 503 when the archive is not configured (MALL_DATABASE_URL)."],
+        ["name": "docs", "description": "This document and its HTML page."],
+    ]
+
+    static var info: OpenAPIValue {
+        [
+            "title": "mall API",
+            "version": "1.0.0",
+            "description": .string(infoDescription),
+        ]
+    }
+
+    private static var infoDescription: String {
+        """
+        Backend of a WeChat mini-program mall. `/api/v1` serves the mini-program (user tokens), `/admin/v1` the back office (admin tokens).
+
+        Every JSON response is an envelope: `{"code": 200, "message": "success", "data": {...}, "timestamp": 1732400000000}` (`timestamp` in ms). The HTTP status is the class of `code`: a five-digit business code's first three digits are its HTTP status. A 400 names each bad field and its rule in `data.fieldErrors`.
+
+        Money is always an integer number of fen (1 yuan = 100 fen). Ids are decimal strings. Times are ISO-8601 UTC strings; in query parameters percent-encode `+` of an offset as `%2B`.
+
+        Lists take `cursor` and `limit` and return `{"items": [...], "nextCursor": "..."}` (`nextCursor` null on the last page).
+
+        Codes:
+
+        \(APICodeDocumentation.markdownTable)
+        """
+    }
+
+    static var components: OpenAPIValue {
+        [
+            "securitySchemes": [
+                "userToken": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                              "description": "Buyer access token from POST /api/v1/auth/wechat/login (2 h)."],
+                "adminToken": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                               "description": "Back-office access token from POST /admin/v1/auth/login (2 h)."],
+            ],
+            "schemas": .object(schemas.map { .init(key: $0.key, value: $0.value) }),
+            "responses": errorResponses,
+        ]
+    }
+
+    /// One shared response per error status, listing the codes it carries.
+    static var errorResponses: OpenAPIValue {
+        let statuses = Set(APICode.allCases.filter { $0 != .success }.map { Int($0.status.code) }).sorted()
+        return .object(statuses.map { status in
+            let codes = APICode.allCases.filter { $0 != .success && Int($0.status.code) == status }
+            let text = codes.map { "\($0.rawValue): \(APICodeDocumentation.meaning($0))" }.joined(separator: " ")
+            return .init(key: "E\(status)", value: [
+                "description": .string(text),
+                "content": ["application/json": ["schema": OpenAPISchema.ref("ErrorEnvelope")]],
+            ])
+        })
+    }
+}
