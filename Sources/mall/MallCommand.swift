@@ -13,7 +13,7 @@ struct MallCommand: AsyncParsableCommand {
             After an incident: `mall wal verify`, then `mall replay` to see the state a restart would \
             rebuild, then `mall serve`.
             """,
-        subcommands: [Serve.self, WALCommand.self, Replay.self, SnapshotCommand.self, Seed.self, Bench.self])
+        subcommands: [Serve.self, WALCommand.self, Replay.self, SnapshotCommand.self, ArchiveCommand.self, Seed.self, Bench.self])
 }
 
 /// Options every command that opens a data directory takes.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Archive
 import Engine
 import Foundation
 import Hummingbird
@@ -18,7 +19,10 @@ struct Serve: AsyncParsableCommand {
             drains in-flight requests and syncs the write-ahead log before exiting.
             Environment: MALL_DATA_DIR, MALL_HOST, MALL_PORT, MALL_FSYNC, MALL_SHARDS, \
             MALL_PAYMENT_TIMEOUT_SECONDS, MALL_JWT_SECRET, MALL_ADMIN_USERNAME, MALL_ADMIN_PASSWORD, \
-            MALL_WECHAT_APP_ID, MALL_WECHAT_APP_SECRET, MALL_WECHAT_API_BASE_URL, MALL_LOG_LEVEL.
+            MALL_WECHAT_APP_ID, MALL_WECHAT_APP_SECRET, MALL_WECHAT_API_BASE_URL, MALL_LOG_LEVEL, \
+            MALL_DATABASE_URL, MALL_ARCHIVE_POOL_SIZE, MALL_ARCHIVE_BATCH_RECORDS, MALL_ARCHIVE_INTERVAL_MS.
+            Without MALL_DATABASE_URL the engine serves without the PostgreSQL archive and says so in \
+            its log and in /readyz.
             """)
 
     @OptionGroup var data: DataOptions
@@ -80,17 +84,25 @@ enum MallServer {
         }
         let engine = try MallEngine.open(settings.engine, logger: logger)
         logger.info("recovered", metadata: ["recovery": "\(engine.recoveryReport)", "wal": "\(engine.walRecovery)"])
-        let services = try await makeServices(engine: engine, dataDirectory: settings.engine.dataDirectory, logger: logger)
+        var services = try await makeServices(engine: engine, dataDirectory: settings.engine.dataDirectory, logger: logger)
         try await bootstrapAdmin(engine: engine, logger: logger)
+        let archive = try ArchiveWiring.make(engine: engine, logger: logger)
+        if let archive {
+            services.archiveStatus = { await archive.status() }
+            services.reports = try ArchiveReports(client: archive.database.client)
+        } else {
+            logger.warning("archive off: MALL_DATABASE_URL is not set; back-office reports answer 503")
+        }
         let app = buildApplication(services, host: settings.host, port: settings.port, logger: logger) { port in
             logger.info("listening", metadata: ["host": "\(settings.host)", "port": "\(port)"])
         }
-        let upkeep = EngineUpkeepService(engine: engine, logger: logger)
+        let upkeep = EngineUpkeepService(engine: engine, archive: archive?.archiver, logger: logger)
+        // Started in this order, stopped in reverse: HTTP stops first, the archive and the WAL last.
+        var lifecycle: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let archive { lifecycle += [.init(service: archive.database), .init(service: archive.archiver)] }
+        lifecycle += [.init(service: upkeep), .init(service: app)]
         let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: upkeep), .init(service: app)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
+            configuration: .init(services: lifecycle, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
@@ -112,7 +124,7 @@ enum MallServer {
             logger.info("WeChat login: live", metadata: ["appId": "\(appID)"])
         } else {
             login = SandboxLoginClient()
-            logger.info("WeChat login: sandbox (no MALL_WECHAT_APP_SECRET); any code maps to a fixed sandbox user")
+            logger.info("WeChat login: sandbox (no MALL_WECHAT_APP_SECRET); each login code maps to its own sandbox user, the same one every time")
         }
         let payments = PaymentService(sandbox: try secrets.sandboxPayGateway())
         return MallServices(engine: engine, tokens: tokens, login: login, payments: payments)
@@ -140,9 +152,11 @@ enum MallServer {
     }
 }
 
-/// Fires payment deadlines and takes background snapshots.
+/// Fires payment deadlines and takes background snapshots; WAL segments the
+/// archive has not read yet are kept.
 struct EngineUpkeepService: Service {
     let engine: MallEngine
+    let archive: Archiver?
     let logger: Logger
     static let timerInterval = Duration.milliseconds(200)
     static let maintenanceEveryTicks = 50
@@ -154,7 +168,7 @@ struct EngineUpkeepService: Service {
             tick += 1
             if tick % Self.maintenanceEveryTicks == 0 {
                 do {
-                    _ = try await engine.maintain()
+                    _ = try await engine.maintain(archive: archive)
                 } catch {
                     logger.error("background snapshot failed", metadata: ["error": "\(error)"])
                 }

@@ -66,11 +66,11 @@ public final class MallMetrics: Sendable {
     private let archiveLagSeconds: Gauge
 
     public init() {
-        durableLSN = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "wal_durable_lsn", unitName: "lsn", helpText: "Highest LSN fsynced to the write-ahead log"))
+        durableLSN = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "wal_durable", unitName: "lsn", helpText: "Highest LSN fsynced to the write-ahead log"))
         walFrames = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "wal_frames", unitName: "total", helpText: "Group-commit frames written since start"))
-        walRecords = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "wal_records", unitName: "records", helpText: "WAL records written since start"))
+        walRecords = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "wal_records", unitName: "total", helpText: "WAL records written since start"))
         walFsyncs = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "wal_fsyncs", unitName: "total", helpText: "fdatasync calls since start"))
-        archiveLagRecords = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "archive_lag_records", unitName: "records", helpText: "WAL records not yet archived to PostgreSQL"))
+        archiveLagRecords = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "archive_lag", unitName: "records", helpText: "WAL records not yet archived to PostgreSQL"))
         archiveLagSeconds = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "archive_lag", unitName: "seconds", helpText: "Age of the oldest WAL record not yet archived"))
     }
 
