@@ -51,6 +51,12 @@ actor UserShard {
         }
     }
 
+    /// Applies a durable purchase and returns the new order, in one hop.
+    func applyPlaced(_ placed: SeckillOrderPlaced) -> Order? {
+        applyDurable(.seckillOrderPlaced(placed))
+        return state.orders[placed.orderID]
+    }
+
     func user(_ id: UInt64) -> User? { state.users[id] }
 
     func order(_ id: UInt64) -> Order? { state.orders[id] }

@@ -79,12 +79,11 @@ public struct InventoryState: Sendable, Equatable {
     }
 
     private mutating func adjustSeckill(_ key: SeckillKey, userID: UInt64, taken: Int64) {
-        guard seckill[key] != nil else {
-            preconditionFailure("flash-sale stock \(key) missing: a record refers to an activity not in state")
-        }
         // Mutated in place through the optional chain: copying the entry out would copy
         // its per-user dictionary on every purchase.
-        seckill[key]?.adjust(userID: userID, taken: taken)
+        guard seckill[key]?.adjust(userID: userID, taken: taken) != nil else {
+            preconditionFailure("flash-sale stock \(key) missing: a record refers to an activity not in state")
+        }
     }
 }
 
@@ -92,8 +91,9 @@ extension SeckillStock {
     mutating func adjust(userID: UInt64, taken: Int64) {
         remaining -= taken
         sold += taken
-        let bought = (boughtByUser[userID] ?? 0) + taken
-        boughtByUser[userID] = bought == 0 ? nil : bought
+        boughtByUser[userID, default: 0] += taken
+        let bought = boughtByUser[userID] ?? 0
+        if bought == 0 { boughtByUser[userID] = nil }
         precondition(remaining >= 0 && sold >= 0 && bought >= 0,
                      "stock below zero: remaining \(remaining), sold \(sold), user \(userID) holds \(bought)")
     }

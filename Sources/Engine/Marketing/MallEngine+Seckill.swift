@@ -109,9 +109,9 @@ extension MallEngine {
             throw error
         }
         orderDirectory.insert(orderID: placed.orderID, userID: userID)
-        let users = userShard(forUser: userID)
-        await users.applyDurable(event)
-        guard let order = await users.order(placed.orderID) else { preconditionFailure("order \(placed.orderID) not applied") }
+        guard let order = await userShard(forUser: userID).applyPlaced(placed) else {
+            preconditionFailure("order \(placed.orderID) not applied")
+        }
         return order
     }
 }

@@ -61,15 +61,32 @@ extension APIError {
         .unavailable, "the archive is not configured: set MALL_DATABASE_URL to a PostgreSQL database to enable back-office reports")
 }
 
-/// Runs a report call: refuses with 503 when the archive is off, and maps
-/// `ReportError` to its API code. Outages and bugs are logged with the request
-/// id; their cause stays in the log.
-func withReports<Result>(
-    _ reports: (any ReportService)?, context: MallRequestContext, _ body: (any ReportService) async throws -> Result
+/// How long a report may take before the request answers 503. Without it a
+/// request would wait for the pool's circuit breaker (about a minute) when
+/// PostgreSQL is down; the back office would rather hear "retry" at once.
+let reportTimeout = Duration.seconds(20)
+
+/// Runs a report call: refuses with 503 when the archive is off or does not
+/// answer within `reportTimeout`, and maps `ReportError` to its API code.
+/// Outages and bugs are logged with the request id; their cause stays in the log.
+func withReports<Result: Sendable>(
+    _ reports: (any ReportService)?, context: MallRequestContext,
+    _ body: @escaping @Sendable (any ReportService) async throws -> Result
 ) async throws -> Result {
     guard let reports else { throw APIError.archiveOff }
     do {
-        return try await body(reports)
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await body(reports) }
+            group.addTask {
+                try await Task.sleep(for: reportTimeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let result = first else {
+                throw ReportError.databaseUnavailable(underlying: ReportTimeout())
+            }
+            return result
+        }
     } catch let error as ReportError {
         switch error {
         case .invalidArgument, .invalidCursor:
@@ -82,4 +99,8 @@ func withReports<Result>(
             throw APIError(.internalError, "server error (request \(context.id))")
         }
     }
+}
+
+struct ReportTimeout: Error, CustomStringConvertible {
+    var description: String { "no answer from the archive database within \(reportTimeout)" }
 }

@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Net
+import NIOCore
+import NIOFoundationEssentialsCompat
+import Testing
+
+@Suite("OpenAPI document and archive-off behaviour")
+struct DocumentationTests {
+    @Test("/openapi.json lists exactly the routes the router serves, and every API code")
+    func openAPIMatchesRouter() async throws {
+        let app = try await TestApp.make()
+        let router = buildRouter(app.services)
+        let served = Set(router.routes.map { route -> String in
+            let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+            return "\(route.method.rawValue.lowercased()) /" + path.joined(separator: "/")
+        })
+        try await Application(router: router).test(.router) { client in
+            let document = try await client.execute(uri: "/openapi.json", method: .get) { response in
+                try #require(JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+            }
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            let documented = Set(paths.flatMap { path, operations in operations.keys.map { "\($0) \(path)" } })
+            #expect(documented == served)
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: document), as: UTF8.self)
+            for code in APICode.allCases { #expect(text.contains(String(code.rawValue))) }
+            let docs = try await client.execute(uri: "/docs", method: .get) { String(buffer: $0.body) }
+            #expect(docs.contains("openapi.json"))
+            #expect(!docs.contains("http://") && !docs.contains("https://"))
+        }
+        await app.close()
+    }
+
+    @Test("without the archive, back-office reports answer 503 and say how to turn it on")
+    func reportsOffWithoutArchive() async throws {
+        let app = try await TestApp.make()
+        try await app.application.test(.router) { client in
+            let admin = try await client.adminToken()
+            for uri in ["/admin/v1/orders", "/admin/v1/orders/1", "/admin/v1/orders/export", "/admin/v1/stats/overview",
+                        "/admin/v1/stats/sales?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z&granularity=day",
+                        "/admin/v1/stats/top-products", "/admin/v1/stats/seckill/1"] {
+                let reply = try await client.call(.get, uri, token: admin)
+                #expect(reply.status == 503, "\(uri)")
+                #expect(reply.message.contains("MALL_DATABASE_URL"), "\(uri)")
+            }
+            #expect(try await client.call(.get, "/admin/v1/orders").status == 401)
+        }
+        await app.close()
+    }
+}
