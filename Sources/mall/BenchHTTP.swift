@@ -21,6 +21,8 @@ struct HelloServer: AsyncParsableCommand {
         let reply: @Sendable (Request, BasicRequestContext) async throws -> Response = { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
         }
+        router.get("/", use: reply)
+        router.post("/", use: reply)
         router.get("**", use: reply)
         router.post("**", use: reply)
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)),

@@ -1,7 +1,8 @@
+import Engine
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Net
+@testable import Net
 import NIOCore
 import NIOFoundationEssentialsCompat
 import Testing
@@ -45,6 +46,37 @@ struct DocumentationTests {
                 #expect(reply.message.contains("MALL_DATABASE_URL"), "\(uri)")
             }
             #expect(try await client.call(.get, "/admin/v1/orders").status == 401)
+        }
+        await app.close()
+    }
+}
+
+@Suite("Hand-written JSON on the hot path")
+struct JSONFragmentTests {
+    @Test("an order envelope written by hand decodes to exactly what JSONEncoder writes")
+    func orderMatchesJSONEncoder() async throws {
+        let app = try await TestApp.make()
+        try await app.application.test(.router) { client in
+            let admin = try await client.adminToken()
+            let product = try await client.call(.post, "/admin/v1/products", token: admin, json: [
+                "name": "名字 \"quoted\" \\ back\nslash\t\u{01}", "skus": [["name": "白/色", "priceFen": 7900, "stock": 10]],
+            ])
+            let skuID = try #require((product.data["skus"] as? [[String: Any]])?.first?["id"] as? String)
+            let now = Date()
+            let sale = try await client.call(.post, "/admin/v1/seckill/activities", token: admin, json: [
+                "name": "s", "startTime": now.addingTimeInterval(-60).ISO8601Format(),
+                "endTime": now.addingTimeInterval(3600).ISO8601Format(),
+                "items": [["skuId": skuID, "seckillPriceFen": 100, "stock": 5, "limitPerUser": 5]],
+            ])
+            let activityID = try #require(sale.data["id"] as? String)
+            let user = try await client.userToken(code: "json")
+            let bought = try await client.call(.post, "/api/v1/seckill/activities/\(activityID)/orders", token: user,
+                                               json: ["skuId": skuID, "quantity": 2])
+            let orderID = try #require(bought.data["orderId"] as? String)
+            let order = try #require(await app.engine.order(id: UInt64(orderID) ?? 0))
+            let viaEncoder = try JSONSerialization.jsonObject(with: JSONEncoder().encode(OrderResponse(order)))
+            #expect(NSDictionary(dictionary: bought.data).isEqual(to: viaEncoder as? [String: Any] ?? [:]))
+            #expect(bought.code == 200 && bought.message == "success" && bought.raw["timestamp"] is Int)
         }
         await app.close()
     }

@@ -25,8 +25,17 @@ public struct Envelope<Payload: Encodable & Sendable>: ResponseGenerator, Sendab
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(code: code, message: message, data: data, timestamp: Int64(Date().timeIntervalSince1970 * 1000))
-        let bytes = try EnvelopeCoding.encoder.encode(body)
+        let timestamp = Int64(Date().timeIntervalSince1970 * 1000)
+        let bytes: [UInt8]
+        if let fragment = data as? any JSONFragment {
+            var writer = JSONFragmentWriter()
+            writer.object { w in
+                w.field("code", Int64(code)); w.field("message", message); w.fragment("data", fragment); w.field("timestamp", timestamp)
+            }
+            bytes = writer.bytes
+        } else {
+            bytes = Array(try EnvelopeCoding.encoder.encode(Body(code: code, message: message, data: data, timestamp: timestamp)))
+        }
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],
