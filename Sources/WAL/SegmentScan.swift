@@ -38,6 +38,8 @@ public struct WALSegmentInfo: Sendable, Equatable {
 struct SegmentScanner {
     enum Step {
         case frame(FrameHeader, raw: [UInt8])
+        /// A frame wholly before `skipBeforeLSN`: its header was checked, its payload not read.
+        case skipped(FrameHeader)
         case end
         /// `mayBeTorn`: the bytes could be a frame whose write was cut short.
         case bad(FrameProblem, mayBeTorn: Bool)
@@ -62,6 +64,11 @@ struct SegmentScanner {
         self.nextLSN = nextLSN
     }
 
+    /// Frames whose records all precede this LSN are stepped over without reading their
+    /// payload, so a reader resuming deep inside a 64 MiB segment does not re-read and
+    /// re-checksum everything before it (the archiver resumes at every batch).
+    var skipBeforeLSN: LSN = 0
+
     mutating func next() throws(WALError) -> Step {
         let remaining = fileSizeBytes - offsetBytes
         let headerBytes = try io.readBytes(descriptor, count: min(max(remaining, 0), FrameHeader.sizeBytes),
@@ -79,6 +86,12 @@ struct SegmentScanner {
             }.get()
         } catch {
             return .bad(error, mayBeTorn: true)
+        }
+        if header.lastLSN < skipBeforeLSN, nextLSN == nil || header.firstLSN == nextLSN,
+           header.frameBytes <= remaining {
+            offsetBytes += header.frameBytes
+            nextLSN = header.lastLSN + 1
+            return .skipped(header)
         }
         let stored = try io.readBytes(descriptor, count: Int(header.storedLength),
                                       offsetBytes: offsetBytes + FrameHeader.sizeBytes)
@@ -154,6 +167,7 @@ enum SegmentScan {
     /// - Complexity: O(segment size).
     static func scan(
         io: any SegmentIO, directory: String, name: SegmentName, expectedLSN: LSN?, isNewest: Bool,
+        skipBeforeLSN: LSN = 0,
         onFrame: (FrameHeader, [UInt8]) throws -> Bool = { _, _ in true }
     ) throws -> WALSegmentInfo {
         let descriptor = try io.openFile(joinPath(directory, name.fileName), mode: .readOnly)
@@ -168,8 +182,12 @@ enum SegmentScan {
             return info
         }
         var scanner = SegmentScanner(io: io, descriptor: descriptor, fileSizeBytes: size, nextLSN: name.firstLSN)
+        scanner.skipBeforeLSN = skipBeforeLSN
         while true {
             switch try scanner.next() {
+            case let .skipped(header):
+                info.add(header)
+                info.dataBytes = scanner.offsetBytes
             case .end:
                 if !isNewest && info.frames == 0 {
                     info.problem = WALProblem(file: name.fileName, offset: 0, lsn: name.firstLSN,

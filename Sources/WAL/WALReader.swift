@@ -50,7 +50,7 @@ public struct WALReader: Sendable {
             var isDone = false
             let info = try SegmentScan.scan(
                 io: io, directory: directory, name: names[index], expectedLSN: expectedLSN,
-                isNewest: index == names.count - 1
+                isNewest: index == names.count - 1, skipBeforeLSN: start
             ) { header, raw in
                 if header.firstLSN > through { isDone = true; return false }
                 if header.lastLSN >= start { try Self.emit(raw, header: header, from: start, through: through, body) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Archive
 import Engine
 import Foundation
 import Logging
@@ -8,7 +9,7 @@ import WAL
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks that scripts/bench runs and docs/benchmarks.md reports.",
-        subcommands: [EngineBench.self, RecoveryBench.self, MemoryBench.self, HelloServer.self, HTTPSetup.self])
+        subcommands: [EngineBench.self, RecoveryBench.self, MemoryBench.self, ArchiveBench.self, HelloServer.self, HTTPSetup.self])
 }
 
 /// Latencies of one run, in nanoseconds.
@@ -191,4 +192,23 @@ struct MemoryBench: AsyncParsableCommand {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+struct ArchiveBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "archive",
+        abstract: "Archiver catch-up throughput: N orders through a real engine, then one catch-up into MALL_DATABASE_URL.",
+        discussion: "Use an empty database: the archive tables are created there. The WAL is made with fsync none; only the catch-up is timed.")
+
+    @Option(help: "Orders to archive.") var orders = 1_000_000
+
+    func run() async throws {
+        let directory = temporaryDirectory("mall-bench-archive")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await ArchiveCommand.withDatabase { database, _ in
+            let measurement = try await Archiver.measureCatchUp(database: database, orders: orders, dataDirectory: directory,
+                                                                logger: Logger(label: "bench"))
+            print(measurement)
+        }
+    }
 }
