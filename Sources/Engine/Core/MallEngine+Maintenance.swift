@@ -1,4 +1,5 @@
 import Logging
+import Dispatch
 import Foundation
 import Snapshot
 import Synchronization
@@ -37,12 +38,16 @@ extension MallEngine {
     }
 }
 
-/// Runs blocking work on a fresh thread and resumes the caller with its result.
+/// Runs blocking work on a serial dispatch queue of its own (not the cooperative
+/// pool) and resumes the caller with its result. A queue rather than a fresh
+/// `Thread` per call: under the test suite's load a started `Thread` was seen
+/// never to run its block, leaving the caller suspended forever.
 enum OffloadThread {
+    private static let queue = DispatchQueue(label: "mall.engine.offload", qos: .utility)
+
     static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try work() }) }
-            thread.start()
+            queue.async { continuation.resume(with: Result { try work() }) }
         }
     }
 }
