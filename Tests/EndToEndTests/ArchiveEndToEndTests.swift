@@ -31,7 +31,7 @@ extension EndToEnd {
             let database = try ScratchDatabase(serverURL: serverURL)
             let outcome: Result<Void, any Error>
             do {
-                try await withArchiveServer(databaseURL: database.url) { server, client in
+                try await withMallServer(environment: ["MALL_DATABASE_URL": database.url]) { server, client in
                     try await Self.scenario(server: server, client: client)
                 }
                 outcome = .success(())
@@ -42,7 +42,7 @@ extension EndToEnd {
             try outcome.get()
         }
 
-        static func scenario(server: ArchiveServerProcess, client: MallClient) async throws {
+        static func scenario(server: ServerProcess, client: MallClient) async throws {
             let admin = try await client.adminLogin()
             let buyers = try await client.loginBuyers(count: buyerCount, prefix: "archive")
             try #require(buyers.count == buyerCount)
@@ -129,7 +129,7 @@ extension EndToEnd {
             server.signal(SIGTERM)
             let stopped = try await server.waitExit(timeout: .seconds(30))
             #expect(stopped == ServerExit(byUncaughtSignal: false, status: 0))
-            let archiveEnvironment = ["MALL_DATABASE_URL": server.databaseURL]
+            let archiveEnvironment = server.environment
             let dataDir = server.dataDirectory.path
             let verified = try runCommand(server.binary, ["archive", "verify", "--data-dir", dataDir], environment: archiveEnvironment)
             #expect(verified.status == 0 && verified.output.contains("clean"), "archive verify: \(verified)")
@@ -253,138 +253,4 @@ func runCommand(_ executable: URL, _ arguments: [String], environment: [String: 
     let output = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return CommandResult(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self))
-}
-
-// MARK: - `mall serve` with the archive on
-
-/// `ServerProcess` with MALL_DATABASE_URL passed through (ServerProcess clears every MALL_ variable):
-/// the same binary, arguments, admin account, log file and readiness wait.
-final class ArchiveServerProcess {
-    let binary: URL
-    let databaseURL: String
-    let rootDirectory: URL
-    var dataDirectory: URL { rootDirectory.appendingPathComponent("data") }
-    var logFile: URL { rootDirectory.appendingPathComponent("server.log") }
-    private(set) var port = 0
-    private(set) var starts = 0
-    private var process: Process?
-    private var logHandle: FileHandle?
-
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-    var pid: Int32 { process?.processIdentifier ?? 0 }
-
-    init(databaseURL: String) throws {
-        binary = try ServerProcess.locateBinary()
-        self.databaseURL = databaseURL
-        rootDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mall-e2e-archive-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: rootDirectory, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: rootDirectory.appendingPathComponent("server.log").path, contents: nil) else {
-            throw ServerProcessError(description: "cannot create the server log in \(rootDirectory.path)")
-        }
-    }
-
-    func start() throws {
-        precondition(process?.isRunning != true, "server already running")
-        port = try ServerProcess.freePort()
-        starts += 1
-        let handle = try FileHandle(forWritingTo: logFile)
-        _ = try handle.seekToEnd()
-        try handle.write(contentsOf: Data("=== start #\(starts) on port \(port) ===\n".utf8))
-
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--data-dir", dataDirectory.path, "--host", "127.0.0.1", "--port", String(port), "--fsync", "always"]
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MALL_") }
-        environment["MALL_ADMIN_USERNAME"] = ServerProcess.adminUsername
-        environment["MALL_ADMIN_PASSWORD"] = ServerProcess.adminPassword
-        environment["MALL_DATABASE_URL"] = databaseURL
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        self.process = process
-        try? logHandle?.close()
-        logHandle = handle
-    }
-
-    func waitReady(_ client: MallClient) async throws {
-        let clock = ContinuousClock()
-        let deadline = clock.now + ServerProcess.readyTimeout
-        var lastError = "no answer yet"
-        while clock.now < deadline {
-            guard let process, process.isRunning else {
-                throw ServerProcessError(description: "the server exited before it was ready (see \(logFile.path))")
-            }
-            do {
-                let response = try await client.get("/readyz", timeoutSeconds: 2)
-                if response.status == 200 { return }
-                lastError = response.description
-            } catch {
-                lastError = "\(error)"
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw ServerProcessError(description: "not ready within \(ServerProcess.readyTimeout): \(lastError)")
-    }
-
-    func signal(_ signal: Int32) {
-        guard let process, process.isRunning else { return }
-        _ = kill(process.processIdentifier, signal)
-    }
-
-    func waitExit(timeout: Duration) async throws -> ServerExit {
-        guard let process else { throw ServerProcessError(description: "server never started") }
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while process.isRunning {
-            guard clock.now < deadline else { throw ServerProcessError(description: "the server did not exit within \(timeout)") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return ServerExit(byUncaughtSignal: process.terminationReason == .uncaughtSignal, status: process.terminationStatus)
-    }
-
-    func restart(_ client: MallClient) async throws {
-        if process?.isRunning == true { throw ServerProcessError(description: "restart needs the previous server to have exited") }
-        try start()
-        client.baseURL = baseURL
-        try await waitReady(client)
-    }
-
-    func destroy() {
-        if let process, process.isRunning {
-            _ = kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        try? logHandle?.close()
-        logHandle = nil
-        try? FileManager.default.removeItem(at: rootDirectory)
-    }
-}
-
-/// `withMallServer` for an `ArchiveServerProcess`: started and ready, killed and cleaned up whatever happens,
-/// a failure inside recorded with the server log's tail.
-func withArchiveServer(databaseURL: String, _ body: (ArchiveServerProcess, MallClient) async throws -> Void) async throws {
-    let server = try ArchiveServerProcess(databaseURL: databaseURL)
-    defer { server.destroy() }
-    var configuration = HTTPClient.Configuration()
-    configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 512)
-    configuration.connectionPool.retryConnectionEstablishment = false
-    configuration.timeout = .init(connect: .seconds(5), read: .seconds(20))
-    let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    var failedExpectation: ExpectationFailedError?
-    await ServerLog.$current.withValue(ServerLog(file: server.logFile)) {
-        do {
-            try server.start()
-            let client = MallClient(http: http, baseURL: server.baseURL)
-            try await server.waitReady(client)
-            try await body(server, client)
-        } catch let error as ExpectationFailedError {
-            failedExpectation = error
-        } catch {
-            Issue.record(error)
-        }
-    }
-    try? await http.shutdown()
-    if let failedExpectation { throw failedExpectation }
 }

@@ -60,7 +60,11 @@ final class ServerProcess {
         return URL(fileURLWithPath: path)
     }
 
-    init(extraArguments: [String] = []) throws {
+    /// MALL_ variables the server gets on top of the admin account (the test's own MALL_ ones are cleared).
+    let environment: [String: String]
+
+    init(extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+        self.environment = environment
         binary = try Self.locateBinary()
         rootDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("mall-e2e-\(UUID().uuidString.prefix(8))")
@@ -87,6 +91,7 @@ final class ServerProcess {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MALL_") }
         environment["MALL_ADMIN_USERNAME"] = Self.adminUsername
         environment["MALL_ADMIN_PASSWORD"] = Self.adminPassword
+        environment.merge(self.environment) { _, added in added }
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = handle
@@ -191,9 +196,10 @@ final class ServerProcess {
 /// (an expectation, or an error thrown) is recorded with the server log's tail.
 func withMallServer(
     arguments: [String] = [],
+    environment: [String: String] = [:],
     _ body: (ServerProcess, MallClient) async throws -> Void
 ) async throws {
-    let server = try ServerProcess(extraArguments: arguments)
+    let server = try ServerProcess(extraArguments: arguments, environment: environment)
     defer { server.destroy() }
     var configuration = HTTPClient.Configuration()
     configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 512)
