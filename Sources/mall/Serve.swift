@@ -153,27 +153,35 @@ enum MallServer {
 }
 
 /// Fires payment deadlines and takes background snapshots; WAL segments the
-/// archive has not read yet are kept.
+/// archive has not read yet are kept. Two independent loops, so a long
+/// snapshot (seconds for a million orders) never delays a payment deadline.
 struct EngineUpkeepService: Service {
     let engine: MallEngine
     let archive: Archiver?
     let logger: Logger
     static let timerInterval = Duration.milliseconds(200)
-    static let maintenanceEveryTicks = 50
+    static let maintenanceInterval = Duration.seconds(10)
 
     func run() async throws {
-        var tick = 0
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            await engine.cancelExpiredOrders()
-            tick += 1
-            if tick % Self.maintenanceEveryTicks == 0 {
-                do {
-                    _ = try await engine.maintain(archive: archive)
-                } catch {
-                    logger.error("background snapshot failed", metadata: ["error": "\(error)"])
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.every(Self.timerInterval) { await engine.cancelExpiredOrders() } }
+            group.addTask {
+                await self.every(Self.maintenanceInterval) {
+                    do {
+                        _ = try await engine.maintain(archive: archive)
+                    } catch {
+                        logger.error("background snapshot failed", metadata: ["error": "\(error)"])
+                    }
                 }
             }
-            try? await Task.sleep(for: Self.timerInterval)
+        }
+    }
+
+    private func every(_ interval: Duration, _ work: () async -> Void) async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            await work()
+            // A shutdown interrupts the sleep; the loop condition then ends the loop.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }
