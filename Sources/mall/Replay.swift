@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Glibc
 import Snapshot
 
 struct Replay: ParsableCommand {
@@ -53,10 +54,24 @@ struct SnapshotCommand: ParsableCommand {
             }
             return
         }
+        // The server may have written frames it has not synced yet; syncing every segment first
+        // makes all that this snapshot reads durable, so it can never be ahead of the log.
+        try syncSegments(in: configuration.walDirectory)
         guard let result = try Snapshotter(configuration: configuration).take(throughLSN: .max) else {
             print("nothing new since the newest snapshot")
             return
         }
         print("snapshot: \(result.snapshot.file) lsn=\(result.snapshot.lsn) digest=\(result.digest)")
+    }
+}
+
+/// fsyncs every WAL segment file (any descriptor of a file flushes its dirty pages).
+func syncSegments(in directory: String) throws {
+    for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasSuffix(".seg") {
+        let path = directory + "/" + name
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw ValidationError("cannot open \(path): errno \(errno)") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw ValidationError("fsync \(path) failed: errno \(errno)") }
     }
 }
