@@ -11,10 +11,10 @@ let purchasesPerIteration = 20_000
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark(
-        "seckill purchases, fsync=always, \(buyers) buyers",
-        configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal, .syscalls], scalingFactor: .kilo,
+        "seckill purchases, fsync=always, \(buyers) buyers, \(purchasesPerIteration) purchases per iteration",
+        configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal, .syscalls],
                              maxDuration: .seconds(20), maxIterations: 30)
-    ) { benchmark, setup in
+    ) { (benchmark: Benchmark, setup: (MallEngine, UInt64, UInt64, [UInt64])) in
         let (engine, activityID, skuID, users) = setup
         benchmark.startMeasurement()
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -9,9 +9,9 @@ let appendsPerIteration = 50_000
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark(
-        "WAL append + waitDurable, fsync=always, \(appenders) appenders",
-        configuration: .init(metrics: [.wallClock, .throughput, .syscalls], scalingFactor: .kilo, maxDuration: .seconds(20))
-    ) { benchmark, writer in
+        "WAL append + waitDurable, fsync=always, \(appenders) appenders, \(appendsPerIteration) appends per iteration",
+        configuration: .init(metrics: [.wallClock, .throughput, .syscalls], maxDuration: .seconds(20))
+    ) { (benchmark: Benchmark, writer: WALWriter) in
         let payload = [UInt8](repeating: 7, count: 100)
         benchmark.startMeasurement()
         try await withThrowingTaskGroup(of: Void.self) { group in
