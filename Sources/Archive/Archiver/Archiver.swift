@@ -2,6 +2,7 @@ import Engine
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// Tails the durable WAL into PostgreSQL, exactly once.
 ///
@@ -168,10 +169,11 @@ public actor Archiver: ArchiveCheckpointSource, Service {
         if let first = records.first { oldestPending = (after, first.timestampMs) }
         var batch = ArchiveBatch(afterLSN: after)
         for record in records { try batch.add(record.event, lsn: record.lsn, timestampMs: record.timestampMs) }
+        let (writer, logger, beforeCommit, folded) = (self.writer, self.logger, self.beforeCommit, batch)
         let rows = try await withBatchTimeout(connection) {
             try await ArchiveError.unwrapping {
                 try await connection.withTransaction(logger: logger) { connection in
-                    let rows = try await writer.write(batch, on: connection)
+                    let rows = try await writer.write(folded, on: connection)
                     if let beforeCommit { try await beforeCommit(connection) }
                     return rows
                 }
@@ -186,18 +188,30 @@ public actor Archiver: ArchiveCheckpointSource, Service {
         return BatchOutcome(records: batch.recordCount, rows: rows)
     }
 
-    /// Abandons a batch that outlives `batchTimeoutMs` by closing its connection: the statement in
-    /// flight fails and PostgreSQL rolls the transaction back.
-    private func withBatchTimeout<T>(_ connection: PostgresConnection, _ body: () async throws -> T) async throws -> T {
+    /// Abandons a batch that outlives `batchTimeoutMs`: its connection is closed (PostgreSQL rolls
+    /// the transaction back) and the archiver goes on with a new one. The batch runs in a task of its
+    /// own and the caller is answered by whichever comes first, because a postgres-nio call on a
+    /// connection whose backend was terminated was seen never to return, even after `close()`.
+    private func withBatchTimeout<T: Sendable>(
+        _ connection: PostgresConnection, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         let timeoutMs = configuration.batchTimeoutMs
         let logger = self.logger
-        let watchdog = Task {
-            try await Task.sleep(for: .milliseconds(timeoutMs))
-            logger.error("archive batch timed out; closing its connection", metadata: ["timeoutMs": "\(timeoutMs)"])
-            try await connection.close()
+        let answer = FirstAnswer<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            answer.set(continuation)
+            let watchdog = Task {
+                try await Task.sleep(for: .milliseconds(timeoutMs))
+                guard answer.resume(with: .failure(ArchiveError.batchTimedOut(ms: timeoutMs))) else { return }
+                logger.error("archive batch timed out; abandoning its connection", metadata: ["timeoutMs": "\(timeoutMs)"])
+                try? await connection.close()
+            }
+            Task {
+                let result = await Result(catching: body)
+                watchdog.cancel()
+                answer.resume(with: result)
+            }
         }
-        defer { watchdog.cancel() }
-        return try await body()
     }
 
     /// The open connection, or a new one: migrated (once per archiver) and with the checkpoint re-read.
@@ -295,5 +309,33 @@ public struct CatchUpReport: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         "archived lsn \(fromLSN) -> \(throughLSN): \(records) records, \(rows) rows in \(batches) batches, "
             + "\(elapsed) (\(Int(rowsPerSecond)) rows/s)"
+    }
+}
+
+/// Resumes a continuation once, with the first of several racing results.
+private final class FirstAnswer<T: Sendable>: Sendable {
+    private let state = Mutex<(continuation: CheckedContinuation<T, any Error>?, isAnswered: Bool)>((nil, false))
+
+    func set(_ continuation: CheckedContinuation<T, any Error>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    /// - Returns: whether this call answered (false when another result came first).
+    @discardableResult
+    func resume(with result: Result<T, any Error>) -> Bool {
+        let continuation = state.withLock { state -> CheckedContinuation<T, any Error>? in
+            guard !state.isAnswered else { return nil }
+            state.isAnswered = true
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume(with: result)
+        return continuation != nil
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }

@@ -26,6 +26,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
     case busy
     /// The archive has no checkpoint row: it was never migrated, or its tables were dropped.
     case notMigrated
+    /// A batch took longer than `batchTimeoutMs`; its connection was abandoned and it is retried.
+    case batchTimedOut(ms: Int)
 
     public var description: String {
         switch self {
@@ -51,6 +53,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
             "the archiver is already writing (background loop or another catch-up)"
         case .notMigrated:
             "the archive has no checkpoint row: run the migrations first"
+        case .batchTimedOut(let ms):
+            "an archive batch took longer than \(ms) ms; its connection was abandoned and the batch is retried"
         }
     }
 
