@@ -106,13 +106,33 @@ public final class MallEngine: Sendable {
     func applyDurable(_ event: MallEvent) async {
         catalogState.update { $0.apply(event) }
         settingsState.update { $0.apply(event) }
-        var shardsDone = Set<Int>()
-        for sku in EngineState.skuIDs(touchedBy: event) {
-            let index = ShardRouter.shard(of: sku, count: inventoryShards.count)
-            if shardsDone.insert(index).inserted { await inventoryShards[index].applyDurable(event) }
-        }
+        await applyToInventory(event)
         if let userID = EngineState.userID(touchedBy: event) {
             await userShard(forUser: userID).applyDurable(event)
+        }
+    }
+
+    /// Applies a durable event to each inventory shard it touches, once per shard.
+    func applyToInventory(_ event: MallEvent) async {
+        let indexes = Set(EngineState.skuIDs(touchedBy: event).map { ShardRouter.shard(of: $0, count: inventoryShards.count) })
+        for index in indexes.sorted() { await inventoryShards[index].applyDurable(event) }
+    }
+
+    /// Completes a status change a user shard decided: waits for its record to be
+    /// durable, then applies it. Returns the order and the event when one was logged.
+    func settle(_ decision: UserShard.Decision, on shard: UserShard, orderID: UInt64) async throws(EngineError) -> (Order, MallEvent?) {
+        switch decision {
+        case .unchanged(let order):
+            return (order, nil)
+        case .enqueued(let lsn, let event):
+            do {
+                try await waitDurable(lsn)
+            } catch {
+                await shard.abandonChange(orderID: orderID)
+                throw error
+            }
+            guard let order = await shard.finishChange(event, orderID: orderID) else { preconditionFailure("order \(orderID) vanished") }
+            return (order, event)
         }
     }
 

@@ -22,7 +22,7 @@ extension MallEngine {
         guard force || durable >= newest + configuration.snapshotEveryRecords, durable > newest else { return nil }
         let snapshotter = Snapshotter(configuration: configuration)
         let clock = self.clock
-        let result = try await OffloadThread.run { try snapshotter.take(throughLSN: durable, clock: clock) }
+        let result = try await BlockingWork.run { try snapshotter.take(throughLSN: durable, clock: clock) }
         if let result {
             logger.info("snapshot written", metadata: ["file": "\(result.snapshot.file)", "lsn": "\(result.snapshot.lsn)",
                                                         "digest": "\(result.digest)"])
@@ -38,11 +38,9 @@ extension MallEngine {
     }
 }
 
-/// Runs blocking work on a serial dispatch queue of its own (not the cooperative
-/// pool) and resumes the caller with its result. A queue rather than a fresh
-/// `Thread` per call: under the test suite's load a started `Thread` was seen
-/// never to run its block, leaving the caller suspended forever.
-enum OffloadThread {
+/// Runs blocking work (snapshot replay and file writes) on a serial dispatch
+/// queue of its own, off the cooperative pool, and resumes the caller with its result.
+enum BlockingWork {
     private static let queue = DispatchQueue(label: "mall.engine.offload", qos: .utility)
 
     static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {

@@ -19,22 +19,11 @@ extension MallEngine {
             throw .notFound("order")
         }
         let shard = userShard(forUser: ownerID)
-        switch try await shard.beginCancel(orderID: id, reason: reason, atMs: clock.nowMs()) {
-        case .unchanged(let order):
-            return order
-        case .enqueued(let lsn, let event):
-            do {
-                try await waitDurable(lsn)
-            } catch {
-                await shard.abandonChange(orderID: id)
-                throw error
-            }
-            guard let order = await shard.finishChange(event, orderID: id) else { preconditionFailure("order \(id) vanished") }
-            // The give-back becomes visible only now that its record is durable.
-            let shardIndexes = Set(order.restocks.map { ShardRouter.shard(of: $0.skuID, count: inventoryShards.count) })
-            for index in shardIndexes.sorted() { await inventoryShards[index].applyDurable(event) }
-            return order
-        }
+        let decision = try await shard.beginCancel(orderID: id, reason: reason, atMs: clock.nowMs())
+        let (order, event) = try await settle(decision, on: shard, orderID: id)
+        // The give-back becomes visible only now that its record is durable.
+        if let event { await applyToInventory(event) }
+        return order
     }
 
     /// Cancels every order whose payment deadline has passed. The server calls

@@ -7,19 +7,9 @@ extension MallEngine {
         guard !transactionID.isEmpty else { throw .invalid(field: "transactionId", reason: "must not be empty") }
         guard let ownerID = orderDirectory.userID(ofOrder: orderID) else { throw .notFound("order") }
         let shard = userShard(forUser: ownerID)
-        switch try await shard.beginPayment(orderID: orderID, transactionID: transactionID, amountFen: amountFen, atMs: clock.nowMs()) {
-        case .unchanged(let order):
-            return order
-        case .enqueued(let lsn, let event):
-            do {
-                try await waitDurable(lsn)
-            } catch {
-                await shard.abandonChange(orderID: orderID)
-                throw error
-            }
-            guard let order = await shard.finishChange(event, orderID: orderID) else { preconditionFailure("order \(orderID) vanished") }
-            return order
-        }
+        let decision = try await shard.beginPayment(orderID: orderID, transactionID: transactionID, amountFen: amountFen,
+                                                    atMs: clock.nowMs())
+        return try await settle(decision, on: shard, orderID: orderID).0
     }
 
     /// Resolves the order number a payment notification carries (`out_trade_no`).
