@@ -20,7 +20,7 @@ public struct SeckillItemStatus: Sendable, Equatable {
 
 extension MallEngine {
     public static let seckillItemsMax = 100
-    public static let seckillQuantityMax: Int64 = 100
+    public static let seckillQuantityMax: Int64 = MallLimits.quantityMax
 
     public func createSeckillActivity(_ input: NewSeckillActivity) async throws(EngineError) -> SeckillActivity {
         guard !input.name.isEmpty else { throw .invalid(field: "name", reason: "must not be empty") }
