@@ -17,8 +17,8 @@ public final class MallEngine: Sendable {
     let ids: IDGenerator
     let wal: WALWriter
     let logger: Logger
-    let catalogState: PublishedState<CatalogState>
-    let settingsState: PublishedState<SettingsState>
+    let publishedState: PublishedState<Coordinator.Published>
+    let coordinator: Coordinator
     let inventoryShards: [InventoryShard]
     let userShards: [UserShard]
     let identity: IdentityRegistry
@@ -55,8 +55,10 @@ public final class MallEngine: Sendable {
         self.ids = IDGenerator(clock: clock, floor: state.largestID)
         self.wal = wal
         self.logger = logger
-        self.catalogState = PublishedState(state.catalog)
-        self.settingsState = PublishedState(state.settings)
+        let published = PublishedState(Coordinator.Published(catalog: state.catalog, settings: state.settings,
+                                                             payments: state.payments))
+        self.publishedState = published
+        self.coordinator = Coordinator(wal: wal, published: published)
         self.inventoryShards = state.inventory.map { InventoryShard(state: $0, wal: wal) }
         self.userShards = state.users.map { UserShard(state: $0, wal: wal) }
         self.identity = IdentityRegistry(users: state.users)
@@ -65,8 +67,11 @@ public final class MallEngine: Sendable {
         self.orderDirectory = directory
     }
 
-    public var catalog: CatalogState { catalogState.current }
-    public var settings: SettingsState { settingsState.current }
+    public var catalog: CatalogState { publishedState.current.catalog }
+    public var settings: SettingsState { publishedState.current.settings }
+    public var payments: PaymentsState { publishedState.current.payments }
+    /// Why the WAL writer stopped, once a write or sync failed: no operation is acknowledged after it.
+    public var writeFailure: String? { wal.failure }
     public var durableLSN: UInt64 { wal.durableLSN }
     public var walStatistics: WALStatistics { wal.statistics }
     public var nowMs: Int64 { clock.nowMs() }
@@ -79,18 +84,25 @@ public final class MallEngine: Sendable {
         userShards[ShardRouter.shard(of: userID, count: userShards.count)]
     }
 
-    /// Logs one event that only the coordinator decides (creations), waits
-    /// until it is durable, then applies it everywhere it belongs.
-    func commit(_ event: MallEvent, atMs: Int64) async throws(EngineError) {
-        let lsn: LSN
-        do {
-            lsn = try wal.enqueue(typeTag: event.tag.rawValue, version: MallEvent.currentVersion,
-                                  timestampMs: atMs, payload: event.encodePayload())
-        } catch {
-            throw EngineError(error)
-        }
+    /// Decides one change in the coordinator (`decide` sees every earlier
+    /// decision), waits until its record is durable, publishes it and applies
+    /// it to the shards it touches.
+    /// - Returns: the logged event, or nil when `decide` found nothing to log.
+    @discardableResult
+    func commit(atMs: Int64, _ decide: @Sendable (Coordinator.Published) throws(EngineError) -> MallEvent?) async throws(EngineError) -> MallEvent? {
+        guard let (lsn, event) = try await coordinator.enqueue(atMs: atMs, decide) else { return nil }
         try await waitDurable(lsn)
-        await applyDurable(event)
+        await coordinator.publish(through: lsn)
+        await applyToInventory(event)
+        if let userID = EventRouting.userID(of: event) {
+            let shard = userShard(forUser: userID)
+            do {
+                try await shard.applyDurable(event)
+            } catch {
+                reportDivergence(error, event: event)
+            }
+        }
+        return event
     }
 
     func waitDurable(_ lsn: LSN) async throws(EngineError) {
@@ -102,37 +114,43 @@ public final class MallEngine: Sendable {
         }
     }
 
-    /// Applies a durable event to the catalog and to the shards it touches.
-    func applyDurable(_ event: MallEvent) async {
-        catalogState.update { $0.apply(event) }
-        settingsState.update { $0.apply(event) }
-        await applyToInventory(event)
-        if let userID = EngineState.userID(touchedBy: event) {
-            await userShard(forUser: userID).applyDurable(event)
+    /// Applies a durable event to each inventory shard it touches, once per shard (`EventRouting`).
+    func applyToInventory(_ event: MallEvent) async {
+        for index in EventRouting.inventoryShards(of: event, shardCount: inventoryShards.count) {
+            do {
+                try await inventoryShards[index].applyDurable(event)
+            } catch {
+                reportDivergence(error, event: event)
+            }
         }
     }
 
-    /// Applies a durable event to each inventory shard it touches, once per shard.
-    func applyToInventory(_ event: MallEvent) async {
-        let indexes = Set(EngineState.skuIDs(touchedBy: event).map { ShardRouter.shard(of: $0, count: inventoryShards.count) })
-        for index in indexes.sorted() { await inventoryShards[index].applyDurable(event) }
+    /// A durable record the live state refused: a bug, since the decision
+    /// checked it. Replay of the same record will stop with its LSN named.
+    func reportDivergence(_ error: ApplyError, event: MallEvent) {
+        logger.critical("a durable record does not apply to live state", metadata: [
+            "event": "\(event.tag.name)", "error": "\(error)"])
     }
 
     /// Completes a status change a user shard decided: waits for its record to be
     /// durable, then applies it. Returns the order and the event when one was logged.
-    func settle(_ decision: UserShard.Decision, on shard: UserShard, orderID: UInt64) async throws(EngineError) -> (Order, MallEvent?) {
-        switch decision {
-        case .unchanged(let order):
-            return (order, nil)
-        case .enqueued(let lsn, let event):
-            do {
-                try await waitDurable(lsn)
-            } catch {
-                await shard.abandonChange(orderID: orderID)
-                throw error
-            }
-            guard let order = await shard.finishChange(event, orderID: orderID) else { preconditionFailure("order \(orderID) vanished") }
-            return (order, event)
+    func settle(_ lsn: LSN, _ event: MallEvent, on shard: UserShard, orderID: UInt64) async throws(EngineError) -> Order {
+        do {
+            try await waitDurable(lsn)
+        } catch {
+            await shard.abandonChange(orderID: orderID)
+            throw error
+        }
+        do {
+            let (order, evicted) = try await shard.finishChange(event, orderID: orderID)
+            orderDirectory.remove(orderIDs: evicted)
+            guard let order else { throw EngineError.notFound("order") }
+            return order
+        } catch let error as ApplyError {
+            reportDivergence(error, event: event)
+            throw EngineError.unavailable("order \(orderID) could not be updated: \(error)")
+        } catch {
+            throw error as? EngineError ?? .unavailable("\(error)")
         }
     }
 
@@ -140,8 +158,10 @@ public final class MallEngine: Sendable {
     /// command is in flight: holds of in-flight purchases are part of live stock.
     public func liveState() async -> EngineState {
         var state = EngineState(shardCount: inventoryShards.count)
-        state.catalog = catalogState.current
-        state.settings = settingsState.current
+        let published = publishedState.current
+        state.catalog = published.catalog
+        state.settings = published.settings
+        state.payments = published.payments
         for (index, shard) in inventoryShards.enumerated() { state.inventory[index] = await shard.currentState() }
         for (index, shard) in userShards.enumerated() { state.users[index] = await shard.currentState() }
         state.lastLSN = wal.durableLSN

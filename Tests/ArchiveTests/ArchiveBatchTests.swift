@@ -6,7 +6,7 @@ import Testing
 @Suite("Archive batch folding")
 struct ArchiveBatchTests {
     let placed = SeckillOrderPlaced(orderID: 100, userID: 7, activityID: 3, productID: 1, skuID: 2, productName: "tea",
-                                    skuName: "100g", quantity: 2, unitPriceFen: 990, deadlineMs: 9_000, atMs: 1_000)
+                                    skuName: "100g", quantity: 2, unitPriceFen: 990, totalFen: 1_980, deadlineMs: 9_000, atMs: 1_000)
 
     @Test("an order placed and paid in one batch is written once, in its final state, with its whole history")
     func placedAndPaid() throws {

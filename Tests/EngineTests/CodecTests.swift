@@ -14,17 +14,22 @@ struct CodecTests {
             SeckillItemDefinition(skuID: 5, seckillPriceFen: 999, stock: 3, limitPerUser: 1),
         ], atMs: 9)),
         .seckillOrderPlaced(SeckillOrderPlaced(orderID: 7, userID: 2, activityID: 6, productID: 4, skuID: 5, productName: "茶",
-                                               skuName: "红色 XL", quantity: 1, unitPriceFen: 999, deadlineMs: 100, atMs: 10,
+                                               skuName: "红色 XL", quantity: 1, unitPriceFen: 999, totalFen: 999, deadlineMs: 100, atMs: 10,
                                                idempotencyKey: "retry-1")),
         .orderPaid(OrderPaid(orderID: 7, userID: 2, transactionID: "42000", amountFen: 999, atMs: 11)),
         .orderCancelled(OrderCancelled(orderID: 7, userID: 2, reason: .timeout,
                                        restocks: [Restock(activityID: 6, skuID: 5, quantity: 1)], atMs: 12)),
+        .orderPlaced(OrderPlaced(orderID: 8, userID: 3, lines: [
+            OrderLine(productID: 4, skuID: 5, productName: "茶", skuName: "红色 XL", unitPriceFen: 1999, quantity: 2, amountFen: 3998),
+        ], totalFen: 3998, payAmountFen: 3998, deadlineMs: 200, atMs: 13, idempotencyKey: nil)),
+        .paymentExceptionRecorded(PaymentExceptionRecorded(transactionID: "42001", orderNo: "M1", orderID: 7, amountFen: 999,
+                                                           reason: .orderCancelled, atMs: 14)),
     ]
 
     @Test("every event type round-trips through its binary payload")
     func eventsRoundTrip() throws {
         for event in Self.events {
-            let decoded = try MallEvent.decode(tag: event.tag.rawValue, version: MallEvent.currentVersion, payload: event.encodePayload())
+            let decoded = try MallEvent.decode(tag: event.tag.rawValue, version: event.version, payload: event.encodePayload())
             #expect(decoded == event)
         }
     }
@@ -35,14 +40,17 @@ struct CodecTests {
             let payload = event.encodePayload()
             for cut in 0..<payload.count {
                 #expect(throws: ByteDecodingError.self) {
-                    try MallEvent.decode(tag: event.tag.rawValue, version: 1, payload: Array(payload[..<cut]))
+                    try MallEvent.decode(tag: event.tag.rawValue, version: event.version, payload: Array(payload[..<cut]))
                 }
             }
             #expect(throws: ByteDecodingError.self) {
-                try MallEvent.decode(tag: event.tag.rawValue, version: 1, payload: payload + [0])
+                try MallEvent.decode(tag: event.tag.rawValue, version: event.version, payload: payload + [0])
             }
             #expect(throws: ByteDecodingError.self) {
-                try MallEvent.decode(tag: event.tag.rawValue, version: 2, payload: payload)
+                try MallEvent.decode(tag: event.tag.rawValue, version: event.version + 1, payload: payload)
+            }
+            #expect(throws: ByteDecodingError.self) {
+                try MallEvent.decode(tag: event.tag.rawValue, version: 0, payload: payload)
             }
         }
         #expect(throws: ByteDecodingError.self) { try MallEvent.decode(tag: 999, version: 1, payload: []) }
@@ -51,7 +59,7 @@ struct CodecTests {
     @Test("state survives the snapshot encoding, whatever the shard count")
     func stateRoundTrip() throws {
         var state = EngineState(shardCount: 3)
-        for (index, event) in Self.events.dropLast(2).enumerated() { state.apply(event, lsn: UInt64(index + 1)) }
+        for (index, event) in Self.events.prefix(6).enumerated() { try state.apply(event, lsn: UInt64(index + 1)) }
         let decoded = try EngineState(decoding: state.encoded(), shardCount: 5)
         #expect(decoded.digest == state.digest)
         #expect(decoded.summary == state.summary)

@@ -64,9 +64,11 @@ struct SeckillTests {
         #expect(cancelled.cancelReason == .timeout)
         // The unit is back: another buyer gets it, and the first buyer's allowance is restored.
         _ = try await engine.placeSeckillOrder(userID: users[1], activityID: sale.activityID, skuID: sale.skuID, quantity: 1)
-        await #expect(throws: EngineError.orderStateForbids(status: .cancelled, action: "paid")) {
+        // Money that arrives after the deadline is recorded as a refund due, never applied to the order.
+        await #expect(throws: EngineError.conflict("payment recorded as an exception: order_cancelled")) {
             try await engine.confirmPayment(orderID: order.id, transactionID: "late", amountFen: order.payAmountFen)
         }
+        #expect(engine.payments.exceptions["late"]?.reason == .orderCancelled)
         await engine.close()
     }
 
@@ -78,9 +80,10 @@ struct SeckillTests {
         let sale = try await makeSale(engine, stock: 5, limitPerUser: 5)
         let user = try await registerUsers(engine, count: 1)[0]
         let order = try await engine.placeSeckillOrder(userID: user, activityID: sale.activityID, skuID: sale.skuID, quantity: 1)
-        await #expect(throws: EngineError.paymentMismatch(expectedFen: 990, gotFen: 1)) {
+        await #expect(throws: EngineError.conflict("payment recorded as an exception: amount_mismatch")) {
             try await engine.confirmPayment(orderID: order.id, transactionID: "tx", amountFen: 1)
         }
+        #expect(try #require(await engine.order(id: order.id)).status == .pendingPayment)
         let paid = try await engine.confirmPayment(orderID: order.id, transactionID: "tx-1", amountFen: 990)
         #expect(paid.status == .pendingShipment)
         let lsn = engine.durableLSN

@@ -54,6 +54,10 @@ struct ArchiveBatch: Sendable {
         case .seckillOrderPlaced(let placed): try addPlaced(placed, lsn: lsn)
         case .orderPaid(let paid): try addPaid(paid, lsn: lsn)
         case .orderCancelled(let cancelled): try addCancelled(cancelled, lsn: lsn)
+        case .orderPlaced(let placed): try addOrderPlaced(placed, lsn: lsn)
+        case .paymentExceptionRecorded:
+            // Refunds due are listed from the engine's memory; they get a table with the refund work.
+            break
         }
         lastLSN = lsn
         lastRecordMs = timestampMs
@@ -85,29 +89,51 @@ struct ArchiveBatch: Sendable {
     }
 
     private mutating func addPlaced(_ placed: SeckillOrderPlaced, lsn: UInt64) throws(ArchiveError) {
-        let totalFen = placed.unitPriceFen * placed.quantity
-        guard newOrders[placed.orderID] == nil, orderUpdates[placed.orderID] == nil else {
-            throw .badRecord(lsn: lsn, reason: "order \(placed.orderID) placed twice")
+        let line = OrderLine(productID: placed.productID, skuID: placed.skuID, productName: placed.productName,
+                             skuName: placed.skuName, unitPriceFen: placed.unitPriceFen, quantity: placed.quantity,
+                             amountFen: placed.totalFen)
+        try addOrder(orderID: placed.orderID, userID: placed.userID, activityID: placed.activityID, lines: [line],
+                     totalFen: placed.totalFen, payAmountFen: placed.totalFen, deadlineMs: placed.deadlineMs,
+                     atMs: placed.atMs, lsn: lsn)
+    }
+
+    private mutating func addOrderPlaced(_ placed: OrderPlaced, lsn: UInt64) throws(ArchiveError) {
+        try addOrder(orderID: placed.orderID, userID: placed.userID, activityID: 0, lines: placed.lines,
+                     totalFen: placed.totalFen, payAmountFen: placed.payAmountFen, deadlineMs: placed.deadlineMs,
+                     atMs: placed.atMs, lsn: lsn)
+    }
+
+    /// An order's rows, with the totals the record carries (never recomputed here).
+    private mutating func addOrder(orderID: UInt64, userID: UInt64, activityID: UInt64, lines: [OrderLine], totalFen: Int64,
+                                   payAmountFen: Int64, deadlineMs: Int64, atMs: Int64, lsn: UInt64) throws(ArchiveError) {
+        guard newOrders[orderID] == nil, orderUpdates[orderID] == nil else {
+            throw .badRecord(lsn: lsn, reason: "order \(orderID) placed twice")
         }
-        newOrders[placed.orderID] = OrderRow(
-            id: placed.orderID, userID: placed.userID, activityID: placed.activityID, status: .pendingPayment,
-            totalFen: totalFen, payAmountFen: totalFen, payDeadlineMs: placed.deadlineMs,
-            createdAtMs: placed.atMs, updatedAtMs: placed.atMs)
-        orderItems.append(OrderItemRow(
-            orderID: placed.orderID, lineNo: 1, productID: placed.productID, skuID: placed.skuID,
-            productName: placed.productName, skuName: placed.skuName, priceFen: placed.unitPriceFen,
-            quantity: placed.quantity, createdAtMs: placed.atMs))
-        statusHistory.append(StatusHistoryRow(orderID: placed.orderID, lsn: lsn.bigint, fromStatus: nil,
-                                              toStatus: .pendingPayment, reason: nil, atMs: placed.atMs))
-        stockLogs.append(StockLogRow(lsn: lsn, skuID: placed.skuID, activityID: placed.activityID, orderID: placed.orderID,
-                                     change: -placed.quantity, type: StockLogType.orderPlaced, remark: nil, atMs: placed.atMs))
-        takeStock(activityID: placed.activityID, skuID: placed.skuID, quantity: placed.quantity)
+        newOrders[orderID] = OrderRow(
+            id: orderID, userID: userID, activityID: activityID, status: .pendingPayment,
+            totalFen: totalFen, payAmountFen: payAmountFen, payDeadlineMs: deadlineMs,
+            createdAtMs: atMs, updatedAtMs: atMs)
+        // One stock log row per SKU: stock_logs is keyed (lsn, sku_id, activity_id).
+        var taken: [UInt64: Int64] = [:]
+        for (index, line) in lines.enumerated() {
+            orderItems.append(OrderItemRow(
+                orderID: orderID, lineNo: Int32(index + 1), productID: line.productID, skuID: line.skuID,
+                productName: line.productName, skuName: line.skuName, priceFen: line.unitPriceFen,
+                quantity: line.quantity, createdAtMs: atMs))
+            taken[line.skuID, default: 0] &+= line.quantity
+        }
+        statusHistory.append(StatusHistoryRow(orderID: orderID, lsn: lsn.bigint, fromStatus: nil,
+                                              toStatus: .pendingPayment, reason: nil, atMs: atMs))
+        for (skuID, quantity) in taken.sorted(by: { $0.key < $1.key }) {
+            stockLogs.append(StockLogRow(lsn: lsn, skuID: skuID, activityID: activityID, orderID: orderID,
+                                         change: -quantity, type: StockLogType.orderPlaced, remark: nil, atMs: atMs))
+            takeStock(activityID: activityID, skuID: skuID, quantity: quantity)
+        }
     }
 
     private mutating func addPaid(_ paid: OrderPaid, lsn: UInt64) throws(ArchiveError) {
-        // The engine applies OrderPaid only to a pending order (UserState.apply).
-        let change = OrderChange(orderID: paid.orderID, from: .pendingPayment, to: .pendingShipment, atMs: paid.atMs)
-        try changeOrder(change, lsn: lsn) { row in
+        let change = OrderChange(orderID: paid.orderID, change: .paid, atMs: paid.atMs)
+        let moved = try changeOrder(change, lsn: lsn) { row in
             row.paymentStatus = PaymentStatus.paid
             row.paymentMethod = PaymentMethod.wechat
             row.transactionID = paid.transactionID
@@ -118,30 +144,29 @@ struct ArchiveBatch: Sendable {
             update.transactionID = paid.transactionID
             update.paidAtMs = paid.atMs
         }
-        statusHistory.append(StatusHistoryRow(orderID: paid.orderID, lsn: lsn.bigint, fromStatus: change.from,
-                                              toStatus: change.to, reason: nil, atMs: paid.atMs))
+        statusHistory.append(StatusHistoryRow(orderID: paid.orderID, lsn: lsn.bigint, fromStatus: moved.from,
+                                              toStatus: moved.to, reason: nil, atMs: paid.atMs))
         payments.append(PaymentRow(orderID: paid.orderID, transactionID: paid.transactionID, amountFen: paid.amountFen,
                                    paidAtMs: paid.atMs, lsn: lsn))
         paidOrderIDs.append(paid.orderID)
     }
 
     private mutating func addCancelled(_ cancelled: OrderCancelled, lsn: UInt64) throws(ArchiveError) {
-        // The engine applies OrderCancelled only to a pending order (UserState.apply).
-        let change = OrderChange(orderID: cancelled.orderID, from: .pendingPayment, to: .cancelled, atMs: cancelled.atMs)
+        let change = OrderChange(orderID: cancelled.orderID, change: .cancelled, atMs: cancelled.atMs)
         let reason = cancelled.reason.rawValue
-        try changeOrder(change, lsn: lsn) { row in
+        let moved = try changeOrder(change, lsn: lsn) { row in
             row.cancelReason = reason
             row.cancelledAtMs = cancelled.atMs
         } update: { update in
             update.cancelReason = reason
             update.cancelledAtMs = cancelled.atMs
         }
-        statusHistory.append(StatusHistoryRow(orderID: cancelled.orderID, lsn: lsn.bigint, fromStatus: change.from,
-                                              toStatus: change.to, reason: reason, atMs: cancelled.atMs))
+        statusHistory.append(StatusHistoryRow(orderID: cancelled.orderID, lsn: lsn.bigint, fromStatus: moved.from,
+                                              toStatus: moved.to, reason: reason, atMs: cancelled.atMs))
         // One log row per (sku, activity): stock_logs is keyed (lsn, sku_id, activity_id).
         var given: [SeckillKey: Int64] = [:]
         for restock in cancelled.restocks {
-            given[SeckillKey(activityID: restock.activityID, skuID: restock.skuID), default: 0] += restock.quantity
+            given[SeckillKey(activityID: restock.activityID, skuID: restock.skuID), default: 0] &+= restock.quantity
         }
         for (key, quantity) in given.sorted(by: { $0.key < $1.key }) {
             stockLogs.append(StockLogRow(lsn: lsn, skuID: key.skuID, activityID: key.activityID, orderID: cancelled.orderID,
@@ -154,42 +179,51 @@ struct ArchiveBatch: Sendable {
     /// A take (positive) or give-back (negative) on flash-sale stock, or on ordinary stock when `activityID` is 0.
     private mutating func takeStock(activityID: UInt64, skuID: UInt64, quantity: Int64) {
         if activityID == 0 {
-            skuStockDeltas[skuID, default: 0] -= quantity
+            skuStockDeltas[skuID, default: 0] &-= quantity
         } else {
             let key = SeckillKey(activityID: activityID, skuID: skuID)
-            seckillDeltas[key, default: SeckillDelta()].remaining -= quantity
-            seckillDeltas[key, default: SeckillDelta()].sold += quantity
+            seckillDeltas[key, default: SeckillDelta()].remaining &-= quantity
+            seckillDeltas[key, default: SeckillDelta()].sold &+= quantity
         }
     }
 
     private struct OrderChange {
         var orderID: UInt64
-        var from: OrderStatus
-        var to: OrderStatus
+        var change: OrderStateMachine.Change
         var atMs: Int64
     }
 
-    /// Applies a status change to the order's new row when the batch created it, else to its merged update.
+    /// Applies a status change, as `OrderStateMachine` allows it, to the order's new row when the
+    /// batch created it, else to its merged update (an order archived earlier is taken to be in the
+    /// status the change starts from; the engine's replay checked that).
     private mutating func changeOrder(_ change: OrderChange, lsn: UInt64, row: (inout OrderRow) -> Void,
-                                      update: (inout OrderUpdate) -> Void) throws(ArchiveError) {
+                                      update: (inout OrderUpdate) -> Void) throws(ArchiveError) -> (from: OrderStatus, to: OrderStatus) {
         if var order = newOrders[change.orderID] {
-            guard order.status == change.from else {
-                throw .badRecord(lsn: lsn, reason: "order \(change.orderID) is \(order.status.rawValue), not \(change.from.rawValue)")
-            }
-            order.status = change.to
+            let moved = try Self.transition(change, from: order.status, lsn: lsn)
+            order.status = moved.to
             order.updatedAtMs = change.atMs
             row(&order)
             newOrders[change.orderID] = order
+            return moved
         } else {
             var merged = orderUpdates[change.orderID]
-                ?? OrderUpdate(id: change.orderID, status: change.from, updatedAtMs: change.atMs)
-            guard merged.status == change.from else {
-                throw .badRecord(lsn: lsn, reason: "order \(change.orderID) is \(merged.status.rawValue), not \(change.from.rawValue)")
-            }
-            merged.status = change.to
+                ?? OrderUpdate(id: change.orderID, status: OrderStateMachine.expectedStatus(before: change.change),
+                               updatedAtMs: change.atMs)
+            let moved = try Self.transition(change, from: merged.status, lsn: lsn)
+            merged.status = moved.to
             merged.updatedAtMs = change.atMs
             update(&merged)
             orderUpdates[change.orderID] = merged
+            return moved
+        }
+    }
+
+    private static func transition(_ change: OrderChange, from status: OrderStatus,
+                                   lsn: UInt64) throws(ArchiveError) -> (from: OrderStatus, to: OrderStatus) {
+        var machine = OrderStateMachine(status: status)
+        switch machine.recorded(change.change) {
+        case .moved(let from, let to): return (from, to)
+        case .refused(let reason): throw .badRecord(lsn: lsn, reason: "order \(change.orderID): \(reason)")
         }
     }
 }

@@ -52,7 +52,8 @@ public struct CatalogState: Sendable, Equatable {
             activities[created.activityID] = SeckillActivity(
                 id: created.activityID, name: created.name, startMs: created.startMs, endMs: created.endMs,
                 items: created.items, createdAtMs: created.atMs)
-        case .adminUpserted, .userRegistered, .seckillOrderPlaced, .orderPaid, .orderCancelled:
+        case .adminUpserted, .userRegistered, .seckillOrderPlaced, .orderPaid, .orderCancelled, .orderPlaced,
+             .paymentExceptionRecorded:
             break
         }
     }
@@ -79,7 +80,8 @@ public struct SettingsState: Sendable, Equatable {
             admins[upserted.username] = Admin(
                 id: upserted.adminID, username: upserted.username, passwordHash: upserted.passwordHash,
                 role: upserted.role, updatedAtMs: upserted.atMs)
-        case .userRegistered, .productCreated, .seckillActivityCreated, .seckillOrderPlaced, .orderPaid, .orderCancelled:
+        case .userRegistered, .productCreated, .seckillActivityCreated, .seckillOrderPlaced, .orderPaid, .orderCancelled,
+             .orderPlaced, .paymentExceptionRecorded:
             break
         }
     }

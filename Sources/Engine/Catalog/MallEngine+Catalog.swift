@@ -27,16 +27,23 @@ extension MallEngine {
             throw .invalid(field: "skus", reason: "must hold 1 to \(Self.skusPerProductMax) SKUs")
         }
         for (index, sku) in input.skus.enumerated() {
-            guard sku.priceFen >= 0 else { throw .invalid(field: "skus[\(index)].priceFen", reason: "must be >= 0") }
-            guard sku.stock >= 0 else { throw .invalid(field: "skus[\(index)].stock", reason: "must be >= 0") }
+            guard MallLimits.priceFenRange.contains(sku.priceFen) else {
+                throw .invalid(field: "skus[\(index)].priceFen", reason: "must be 0 to \(MallLimits.priceFenMax)")
+            }
+            guard MallLimits.stockRange.contains(sku.stock) else {
+                throw .invalid(field: "skus[\(index)].stock", reason: "must be 0 to \(MallLimits.stockMax)")
+            }
         }
         let nowMs = clock.nowMs()
         let productID = ids.next()
         let skus = input.skus.map {
             SKUDefinition(skuID: ids.next(), name: $0.name, spec: $0.spec, priceFen: $0.priceFen, stock: $0.stock)
         }
-        try await commit(.productCreated(ProductCreated(productID: productID, name: input.name, skus: skus, atMs: nowMs)), atMs: nowMs)
-        guard let product = catalog.products[productID] else { preconditionFailure("product \(productID) not applied") }
+        let name = input.name
+        try await commit(atMs: nowMs) { _ in
+            .productCreated(ProductCreated(productID: productID, name: name, skus: skus, atMs: nowMs))
+        }
+        guard let product = catalog.products[productID] else { throw .unavailable("product \(productID) was not applied") }
         return product
     }
 

@@ -13,6 +13,10 @@ public struct EngineConfiguration: Sendable {
     public var snapshotRetainCount: Int = 3
     /// Cancellations of expired orders handled per timer pass, so one pass never starves requests.
     public var timeoutsPerPassMax: Int = 10_000
+    /// Records enqueued but not yet durable before appends are refused as overloaded.
+    public var walQueueRecordsMax: Int = 1_000_000
+    /// The WAL's file access; tests inject faults (a failing fdatasync) through it.
+    public var segmentIO: any SegmentIO = PosixSegmentIO()
 
     public init(dataDirectory: String) { self.dataDirectory = dataDirectory }
 
@@ -23,6 +27,8 @@ public struct EngineConfiguration: Sendable {
         var configuration = WALConfiguration(directory: walDirectory)
         configuration.fsyncPolicy = fsyncPolicy
         configuration.segmentSizeBytes = segmentSizeBytes
+        configuration.io = segmentIO
+        configuration.queueRecordsMax = walQueueRecordsMax
         return configuration
     }
 }

@@ -2,11 +2,14 @@
 /// and merged across shards), so it doubles as the input of the state digest
 /// and a snapshot taken with 16 shards loads into 8.
 extension EngineState {
-    public static let snapshotFormatVersion: UInt16 = 1
+    /// v2 = v1 followed by the payment exceptions. A state without any is
+    /// written as v1, so its encoding (and digest) is the one v1 gave.
+    public static let snapshotFormatVersion: UInt16 = 2
 
     public func encoded() -> [UInt8] {
         var writer = ByteWriter(capacity: 1 << 16)
-        writer.write(Self.snapshotFormatVersion)
+        let version: UInt16 = payments.exceptions.isEmpty ? 1 : 2
+        writer.write(version)
         writer.write(lastLSN)
         encodeCatalog(to: &writer)
         writer.write(settings.admins.values.sorted { $0.username < $1.username }) { w, admin in
@@ -14,6 +17,13 @@ extension EngineState {
         }
         encodeInventory(to: &writer)
         encodeUsers(to: &writer)
+        if version >= 2 {
+            writer.write(payments.exceptions.values.sorted { $0.transactionID < $1.transactionID }) { w, exception in
+                PaymentExceptionRecorded(transactionID: exception.transactionID, orderNo: exception.orderNo,
+                                         orderID: exception.orderID, amountFen: exception.amountFen,
+                                         reason: exception.reason, atMs: exception.recordedAtMs).encode(to: &w)
+            }
+        }
         return writer.bytes
     }
 
@@ -21,7 +31,8 @@ extension EngineState {
         self.init(shardCount: shardCount)
         var reader = ByteReader(bytes)
         let version: UInt16 = try reader.read()
-        guard version == Self.snapshotFormatVersion else { throw .invalid("snapshot format \(version) is newer than this build") }
+        guard version >= 1 else { throw .invalid("snapshot format 0 does not exist") }
+        guard version <= Self.snapshotFormatVersion else { throw .invalid("snapshot format \(version) is newer than this build") }
         lastLSN = try reader.read()
         try decodeCatalog(from: &reader)
         let admins = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) in
@@ -34,6 +45,12 @@ extension EngineState {
         }
         try decodeInventory(from: &reader)
         try decodeUsers(from: &reader)
+        if version >= 2 {
+            let exceptions = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) in
+                try PaymentExceptionRecorded(from: &r)
+            }
+            for exception in exceptions { payments.apply(exception) }
+        }
         try reader.expectEnd()
     }
 

@@ -6,6 +6,7 @@ import Crypto
 public struct EngineState: Sendable, Equatable {
     public var catalog = CatalogState()
     public var settings = SettingsState()
+    public var payments = PaymentsState()
     public var inventory: [InventoryState]
     public var users: [UserState]
     /// The LSN of the last record folded in.
@@ -18,39 +19,22 @@ public struct EngineState: Sendable, Equatable {
 
     public var shardCount: Int { inventory.count }
 
-    /// Applies one event to every part of the state it touches.
-    public mutating func apply(_ event: MallEvent, lsn: UInt64) {
-        precondition(lsn > lastLSN, "records must be applied in LSN order: \(lsn) after \(lastLSN)")
+    /// Applies one event to every part of the state it touches, routed by
+    /// `EventRouting` exactly as the live shards are. Throws, without trapping,
+    /// on a record that does not fit the state (DESIGN invariant 9); the state
+    /// is then not to be used further.
+    public mutating func apply(_ event: MallEvent, lsn: UInt64) throws(ApplyError) {
+        guard lsn > lastLSN else { throw ApplyError("records must be applied in LSN order: \(lsn) after \(lastLSN)") }
         catalog.apply(event)
         settings.apply(event)
-        for sku in Self.skuIDs(touchedBy: event) {
-            inventory[ShardRouter.shard(of: sku, count: shardCount)].apply(event)
+        if case .paymentExceptionRecorded(let recorded) = event { payments.apply(recorded) }
+        for index in EventRouting.inventoryShards(of: event, shardCount: shardCount) {
+            try inventory[index].apply(event)
         }
-        if let userID = Self.userID(touchedBy: event) {
-            users[ShardRouter.shard(of: userID, count: shardCount)].apply(event)
+        if let userID = EventRouting.userID(of: event) {
+            try users[ShardRouter.shard(of: userID, count: shardCount)].apply(event)
         }
         lastLSN = lsn
-    }
-
-    /// The SKUs whose inventory shard an event changes (deduplicated by shard in `apply`).
-    static func skuIDs(touchedBy event: MallEvent) -> [UInt64] {
-        switch event {
-        case .productCreated(let created): created.skus.map(\.skuID)
-        case .seckillActivityCreated(let created): created.items.map(\.skuID)
-        case .seckillOrderPlaced(let placed): [placed.skuID]
-        case .orderCancelled(let cancelled): cancelled.restocks.map(\.skuID)
-        case .adminUpserted, .userRegistered, .orderPaid: []
-        }
-    }
-
-    static func userID(touchedBy event: MallEvent) -> UInt64? {
-        switch event {
-        case .userRegistered(let registered): registered.userID
-        case .seckillOrderPlaced(let placed): placed.userID
-        case .orderPaid(let paid): paid.userID
-        case .orderCancelled(let cancelled): cancelled.userID
-        case .adminUpserted, .productCreated, .seckillActivityCreated: nil
-        }
     }
 
     /// SHA-256 of the canonical encoding: equal states have equal digests

@@ -27,7 +27,10 @@ extension MallEngine {
             logger.info("snapshot written", metadata: ["file": "\(result.snapshot.file)", "lsn": "\(result.snapshot.lsn)",
                                                         "digest": "\(result.digest)"])
         }
-        var keepFrom = (result?.snapshot.lsn ?? newest) + 1
+        // Keep the WAL back to the oldest retained snapshot: if the newest turns out
+        // bad at start-up, recovery falls back to an older one and replays from there.
+        let oldestRetained = try store.list().last?.lsn ?? 0
+        var keepFrom = oldestRetained + 1
         if let archive {
             // No checkpoint yet means the archive has read nothing: keep everything.
             keepFrom = min(keepFrom, (await archive.archivedThroughLSN() ?? 0) + 1)

@@ -10,6 +10,8 @@ public enum MallEvent: Sendable, Equatable {
     case seckillOrderPlaced(SeckillOrderPlaced)
     case orderPaid(OrderPaid)
     case orderCancelled(OrderCancelled)
+    case orderPlaced(OrderPlaced)
+    case paymentExceptionRecorded(PaymentExceptionRecorded)
 
     public enum Tag: UInt16, CaseIterable, Sendable {
         case adminUpserted = 1
@@ -19,6 +21,18 @@ public enum MallEvent: Sendable, Equatable {
         case seckillOrderPlaced = 5
         case orderPaid = 6
         case orderCancelled = 7
+        case orderPlaced = 8
+        case paymentExceptionRecorded = 9
+
+        /// The layout this build writes; every older one still decodes.
+        public var currentVersion: UInt16 {
+            switch self {
+            // v2 carries the order total, computed once by the decision (DESIGN invariant 9).
+            case .seckillOrderPlaced: 2
+            case .adminUpserted, .userRegistered, .productCreated, .seckillActivityCreated, .orderPaid, .orderCancelled,
+                 .orderPlaced, .paymentExceptionRecorded: 1
+            }
+        }
 
         public var name: String {
             switch self {
@@ -29,11 +43,14 @@ public enum MallEvent: Sendable, Equatable {
             case .seckillOrderPlaced: "SeckillOrderPlaced"
             case .orderPaid: "OrderPaid"
             case .orderCancelled: "OrderCancelled"
+            case .orderPlaced: "OrderPlaced"
+            case .paymentExceptionRecorded: "PaymentExceptionRecorded"
             }
         }
     }
 
-    public static let currentVersion: UInt16 = 1
+    /// The version this event is written with.
+    public var version: UInt16 { tag.currentVersion }
 
     public var tag: Tag {
         switch self {
@@ -44,6 +61,8 @@ public enum MallEvent: Sendable, Equatable {
         case .seckillOrderPlaced: .seckillOrderPlaced
         case .orderPaid: .orderPaid
         case .orderCancelled: .orderCancelled
+        case .orderPlaced: .orderPlaced
+        case .paymentExceptionRecorded: .paymentExceptionRecorded
         }
     }
 
@@ -57,13 +76,16 @@ public enum MallEvent: Sendable, Equatable {
         case .seckillOrderPlaced(let event): event.encode(to: &writer)
         case .orderPaid(let event): event.encode(to: &writer)
         case .orderCancelled(let event): event.encode(to: &writer)
+        case .orderPlaced(let event): event.encode(to: &writer)
+        case .paymentExceptionRecorded(let event): event.encode(to: &writer)
         }
         return writer.bytes
     }
 
     public static func decode(tag rawTag: UInt16, version: UInt16, payload: [UInt8]) throws(ByteDecodingError) -> MallEvent {
         guard let tag = Tag(rawValue: rawTag) else { throw .invalid("unknown event tag \(rawTag)") }
-        guard version == 1 else { throw .invalid("\(tag.name) version \(version) is newer than this build") }
+        guard version >= 1 else { throw .invalid("\(tag.name) version 0 does not exist") }
+        guard version <= tag.currentVersion else { throw .invalid("\(tag.name) version \(version) is newer than this build") }
         var reader = ByteReader(payload)
         let event: MallEvent
         switch tag {
@@ -71,9 +93,11 @@ public enum MallEvent: Sendable, Equatable {
         case .userRegistered: event = .userRegistered(try UserRegistered(from: &reader))
         case .productCreated: event = .productCreated(try ProductCreated(from: &reader))
         case .seckillActivityCreated: event = .seckillActivityCreated(try SeckillActivityCreated(from: &reader))
-        case .seckillOrderPlaced: event = .seckillOrderPlaced(try SeckillOrderPlaced(from: &reader))
+        case .seckillOrderPlaced: event = .seckillOrderPlaced(try SeckillOrderPlaced(from: &reader, version: version))
         case .orderPaid: event = .orderPaid(try OrderPaid(from: &reader))
         case .orderCancelled: event = .orderCancelled(try OrderCancelled(from: &reader))
+        case .orderPlaced: event = .orderPlaced(try OrderPlaced(from: &reader))
+        case .paymentExceptionRecorded: event = .paymentExceptionRecorded(try PaymentExceptionRecorded(from: &reader))
         }
         try reader.expectEnd()
         return event
@@ -231,6 +255,9 @@ public struct SeckillOrderPlaced: Sendable, Equatable {
     public var skuName: String
     public var quantity: Int64
     public var unitPriceFen: Int64
+    /// unitPriceFen × quantity, computed with checked arithmetic by the decision (v2);
+    /// `apply` and the archiver read it and never multiply.
+    public var totalFen: Int64
     public var deadlineMs: Int64
     public var atMs: Int64
     /// The buyer's `Idempotency-Key`, so a retried request returns this order, also after a restart.
@@ -240,21 +267,30 @@ public struct SeckillOrderPlaced: Sendable, Equatable {
         writer.write(orderID); writer.write(userID); writer.write(activityID); writer.write(productID)
         writer.write(skuID); writer.write(productName); writer.write(skuName); writer.write(quantity)
         writer.write(unitPriceFen); writer.write(deadlineMs); writer.write(atMs); writer.write(idempotencyKey)
+        writer.write(totalFen)
     }
 
-    init(from reader: inout ByteReader) throws(ByteDecodingError) {
+    init(from reader: inout ByteReader, version: UInt16) throws(ByteDecodingError) {
         orderID = try reader.read(); userID = try reader.read(); activityID = try reader.read()
         productID = try reader.read(); skuID = try reader.read(); productName = try reader.readString()
         skuName = try reader.readString(); quantity = try reader.read(); unitPriceFen = try reader.read()
         deadlineMs = try reader.read(); atMs = try reader.read(); idempotencyKey = try reader.readOptionalString()
+        if version >= 2 {
+            totalFen = try reader.read()
+        } else {
+            // v1 records carry no total: derive it once here, refusing one that cannot be represented.
+            let (total, overflow) = unitPriceFen.multipliedReportingOverflow(by: quantity)
+            guard !overflow else { throw .invalid("v1 order \(orderID): \(unitPriceFen) fen × \(quantity) overflows") }
+            totalFen = total
+        }
     }
 
     public init(orderID: UInt64, userID: UInt64, activityID: UInt64, productID: UInt64, skuID: UInt64,
-                productName: String, skuName: String, quantity: Int64, unitPriceFen: Int64,
+                productName: String, skuName: String, quantity: Int64, unitPriceFen: Int64, totalFen: Int64,
                 deadlineMs: Int64, atMs: Int64, idempotencyKey: String? = nil) {
         (self.orderID, self.userID, self.activityID, self.productID, self.skuID) = (orderID, userID, activityID, productID, skuID)
         (self.productName, self.skuName, self.quantity, self.unitPriceFen) = (productName, skuName, quantity, unitPriceFen)
-        (self.deadlineMs, self.atMs, self.idempotencyKey) = (deadlineMs, atMs, idempotencyKey)
+        (self.totalFen, self.deadlineMs, self.atMs, self.idempotencyKey) = (totalFen, deadlineMs, atMs, idempotencyKey)
     }
 }
 

@@ -35,6 +35,12 @@ final class OrderDirectory: Sendable {
         stripes[ShardRouter.shard(of: orderID, count: Self.stripeCount)].owners.withLock { $0[orderID] = userID }
     }
 
+    func remove(orderIDs: [UInt64]) {
+        for orderID in orderIDs {
+            _ = stripes[ShardRouter.shard(of: orderID, count: Self.stripeCount)].owners.withLock { $0.removeValue(forKey: orderID) }
+        }
+    }
+
     func userID(ofOrder orderID: UInt64) -> UInt64? {
         stripes[ShardRouter.shard(of: orderID, count: Self.stripeCount)].owners.withLock { $0[orderID] }
     }

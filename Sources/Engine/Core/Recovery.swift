@@ -1,3 +1,4 @@
+import Foundation
 import Snapshot
 import WAL
 
@@ -32,14 +33,19 @@ public enum Recovery {
         }
     }
 
-    public enum Failure: Error, CustomStringConvertible {
+    public enum Failure: Error, CustomStringConvertible, Equatable {
         case badSnapshot(file: String, reason: String)
-        case badRecord(lsn: UInt64, reason: String)
+        case badRecord(segment: String, lsn: UInt64, reason: String)
+        /// A record that decodes but does not fit the state it meets (DESIGN invariant 9).
+        case unappliable(segment: String, lsn: UInt64, event: String, reason: String)
 
         public var description: String {
             switch self {
             case .badSnapshot(let file, let reason): "snapshot \(file) does not decode: \(reason)"
-            case .badRecord(let lsn, let reason): "WAL record at lsn \(lsn) does not decode: \(reason)"
+            case .badRecord(let segment, let lsn, let reason): "WAL record at lsn \(lsn) in \(segment) does not decode: \(reason)"
+            case .unappliable(let segment, let lsn, let event, let reason):
+                "WAL record at lsn \(lsn) in \(segment) (\(event)) does not apply: \(reason); "
+                    + "recovery stopped before it (mall wal inspect shows it, mall wal truncate cuts the log before it)"
             }
         }
     }
@@ -85,13 +91,32 @@ public enum Recovery {
                 do {
                     event = try MallEvent.decode(tag: record.typeTag, version: record.version, payload: record.payload)
                 } catch {
-                    throw Failure.badRecord(lsn: record.lsn, reason: "\(error)")
+                    throw Failure.badRecord(segment: segmentName(holding: record.lsn, in: directory), lsn: record.lsn,
+                                            reason: "\(error)")
                 }
-                state.apply(event, lsn: record.lsn)
+                do throws(ApplyError) {
+                    try state.apply(event, lsn: record.lsn)
+                } catch {
+                    throw Failure.unappliable(segment: segmentName(holding: record.lsn, in: directory), lsn: record.lsn,
+                                              event: "\(event.tag.name) v\(record.version)", reason: error.reason)
+                }
                 report.recordsReplayed += 1
             }
         } catch is Stop {
             return
         }
+    }
+}
+
+extension Recovery {
+    /// The segment file that holds `lsn`: segments are named by their first LSN in 16 hex digits.
+    static func segmentName(holding lsn: UInt64, in directory: String) -> String {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let holding = names
+            .filter { $0.hasSuffix(".seg") }
+            .compactMap { name in UInt64(name.dropLast(4), radix: 16).map { (name, $0) } }
+            .filter { $0.1 <= lsn }
+            .max { $0.1 < $1.1 }
+        return holding.map { directory + "/" + $0.0 } ?? "\(directory) (no segment holds it)"
     }
 }

@@ -22,6 +22,19 @@ public struct Snapshotter: Sendable {
         return try write(state, report: report, clock: clock)
     }
 
+    /// Takes a snapshot from outside the server that owns the WAL (`mall
+    /// snapshot` beside a running server). The server may have written frames
+    /// it has not synced yet, so: read first, then `syncLog` (fsync every
+    /// segment), then write. Everything read was in the files before the sync
+    /// began, so the sync made it durable; a frame written after the read is
+    /// not in the snapshot. Syncing first and reading after would capture
+    /// frames written between the two, which a crash could still lose.
+    public func takeBesideWriter(syncLog: () throws -> Void, clock: any EngineClock = SystemClock()) throws -> Result? {
+        let (state, report) = try Recovery.rebuild(configuration: configuration, clock: clock)
+        try syncLog()
+        return try write(state, report: report, clock: clock)
+    }
+
     public func write(_ state: EngineState, report: Recovery.Report, clock: any EngineClock) throws -> Result? {
         guard state.lastLSN > 0, state.lastLSN > report.snapshotLSN || report.snapshotFile == nil else { return nil }
         let store = SnapshotStore(directory: configuration.snapshotDirectory, retainCount: configuration.snapshotRetainCount)

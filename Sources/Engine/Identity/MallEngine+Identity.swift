@@ -11,7 +11,9 @@ extension MallEngine {
             result = try await identity.register(openID: openID) { [self] () async throws -> UInt64 in
                 let nowMs = clock.nowMs()
                 let userID = ids.next()
-                try await commit(.userRegistered(UserRegistered(userID: userID, openID: openID, unionID: unionID, atMs: nowMs)), atMs: nowMs)
+                try await commit(atMs: nowMs) { _ in
+                    .userRegistered(UserRegistered(userID: userID, openID: openID, unionID: unionID, atMs: nowMs))
+                }
                 return userID
             }
         } catch let error as EngineError {
@@ -19,7 +21,7 @@ extension MallEngine {
         } catch {
             throw .unavailable("\(error)")
         }
-        guard let user = await userShard(forUser: result.0).user(result.0) else { preconditionFailure("user \(result.0) not applied") }
+        guard let user = await userShard(forUser: result.0).user(result.0) else { throw .unavailable("user \(result.0) was not applied") }
         return (user, result.1)
     }
 
@@ -32,10 +34,13 @@ extension MallEngine {
         guard !username.isEmpty, username.utf8.count <= 64 else { throw .invalid(field: "username", reason: "must be 1 to 64 bytes") }
         guard Self.adminRoles.contains(role) else { throw .invalid(field: "role", reason: "must be one of \(Self.adminRoles.sorted())") }
         let nowMs = clock.nowMs()
-        let adminID = settings.admins[username]?.id ?? ids.next()
-        try await commit(.adminUpserted(AdminUpserted(adminID: adminID, username: username, passwordHash: passwordHash,
-                                                      role: role, atMs: nowMs)), atMs: nowMs)
-        guard let admin = settings.admins[username] else { preconditionFailure("admin \(username) not applied") }
-        return admin
+        let newID = ids.next()
+        let event = try await commit(atMs: nowMs) { decided in
+            // Decided in the coordinator: two concurrent upserts of one username share its id.
+            .adminUpserted(AdminUpserted(adminID: decided.settings.admins[username]?.id ?? newID, username: username,
+                                         passwordHash: passwordHash, role: role, atMs: nowMs))
+        }
+        guard case .adminUpserted(let upserted) = event else { throw .unavailable("admin \(username) was not recorded") }
+        return Admin(id: upserted.adminID, username: username, passwordHash: passwordHash, role: role, updatedAtMs: nowMs)
     }
 }

@@ -4,10 +4,12 @@ public struct User: Sendable, Equatable {
     public var openID: String
     public var unionID: String?
     public var createdAtMs: Int64
-    /// This user's orders in id order (oldest first). Kept sorted rather than
-    /// in arrival order: live shards apply durable purchases in the order their
-    /// waiters resume, replay in LSN order, and both must give the same state.
-    /// Bounded by what a user can buy: flash sales cap units per user.
+    /// This user's orders in hot state, in id order (oldest first). Kept sorted
+    /// rather than in arrival order: live shards apply durable purchases in the
+    /// order their waiters resume, replay in LSN order, and both must give the
+    /// same state. Bounded: at most `UserState.finishedOrdersKeptMax` finished
+    /// (cancelled or completed) orders stay; older ones leave hot state and are
+    /// read from the archive. Open orders are bounded by what a user can buy.
     public var orderIDs: [UInt64] = []
     /// Idempotency-Key -> order id of this user's newest keyed orders; a retry
     /// with a key that fell off answers as a new request.
@@ -45,48 +47,21 @@ public struct UserState: Sendable, Equatable {
 
     public func owns(userID: UInt64) -> Bool { ShardRouter.shard(of: userID, count: shardCount) == shardIndex }
 
-    public mutating func apply(_ event: MallEvent) {
+    /// Applies an event to the user it belongs to; order events are the Orders
+    /// domain's (`UserState+Orders.swift`).
+    /// - Returns: the ids of finished orders that left hot state.
+    @discardableResult
+    public mutating func apply(_ event: MallEvent) throws(ApplyError) -> [UInt64] {
         switch event {
-        case .userRegistered(let registered) where owns(userID: registered.userID):
+        case .userRegistered(let registered):
+            guard users[registered.userID] == nil else { throw ApplyError("user \(registered.userID) registered twice") }
             users[registered.userID] = User(
                 id: registered.userID, openID: registered.openID, unionID: registered.unionID, createdAtMs: registered.atMs)
-        case .seckillOrderPlaced(let placed) where owns(userID: placed.userID):
-            applyPlaced(placed)
-        case .orderPaid(let paid) where owns(userID: paid.userID):
-            updateOrder(paid.orderID) { order in
-                precondition(order.status == .pendingPayment, "OrderPaid for order \(order.id) in \(order.status)")
-                order.status = .pendingShipment
-                order.paidAtMs = paid.atMs
-                order.transactionID = paid.transactionID
-            }
-        case .orderCancelled(let cancelled) where owns(userID: cancelled.userID):
-            updateOrder(cancelled.orderID) { order in
-                precondition(order.status == .pendingPayment, "OrderCancelled for order \(order.id) in \(order.status)")
-                order.status = .cancelled
-                order.cancelledAtMs = cancelled.atMs
-                order.cancelReason = cancelled.reason
-            }
-        case .userRegistered, .seckillOrderPlaced, .orderPaid, .orderCancelled,
-             .adminUpserted, .productCreated, .seckillActivityCreated:
-            break
+            return []
+        case .seckillOrderPlaced, .orderPlaced, .orderPaid, .orderCancelled:
+            return try applyOrderEvent(event)
+        case .adminUpserted, .productCreated, .seckillActivityCreated, .paymentExceptionRecorded:
+            return []
         }
-    }
-
-    private mutating func applyPlaced(_ placed: SeckillOrderPlaced) {
-        let item = OrderItem(productID: placed.productID, skuID: placed.skuID, productName: placed.productName,
-                             skuName: placed.skuName, unitPriceFen: placed.unitPriceFen, quantity: placed.quantity)
-        let totalFen = placed.unitPriceFen * placed.quantity
-        orders[placed.orderID] = Order(
-            id: placed.orderID, userID: placed.userID, activityID: placed.activityID, items: [item],
-            totalFen: totalFen, payAmountFen: totalFen, status: .pendingPayment, createdAtMs: placed.atMs,
-            payDeadlineMs: placed.deadlineMs)
-        users[placed.userID]?.insertOrder(placed.orderID)
-        if let key = placed.idempotencyKey { users[placed.userID]?.rememberIdempotencyKey(key, orderID: placed.orderID) }
-    }
-
-    private mutating func updateOrder(_ orderID: UInt64, _ change: (inout Order) -> Void) {
-        guard var order = orders[orderID] else { preconditionFailure("record refers to order \(orderID) not in state") }
-        change(&order)
-        orders[orderID] = order
     }
 }

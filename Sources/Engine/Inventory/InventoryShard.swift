@@ -17,9 +17,14 @@ actor InventoryShard {
     /// - Returns: the record's LSN; the caller awaits its durability.
     func takeSeckill(_ placed: SeckillOrderPlaced, payload: [UInt8]) throws(EngineError) -> LSN {
         try state.checkSeckillTake(placed)
-        state.apply(.seckillOrderPlaced(placed))
         do {
-            return try wal.enqueue(typeTag: MallEvent.Tag.seckillOrderPlaced.rawValue, version: MallEvent.currentVersion,
+            try state.apply(.seckillOrderPlaced(placed))
+        } catch {
+            throw .unavailable("flash-sale stock refused a checked take: \(error)")
+        }
+        do {
+            return try wal.enqueue(typeTag: MallEvent.Tag.seckillOrderPlaced.rawValue,
+                                   version: MallEvent.Tag.seckillOrderPlaced.currentVersion,
                                    timestampMs: placed.atMs, payload: payload)
         } catch {
             state.releaseHold(placed)
@@ -27,13 +32,37 @@ actor InventoryShard {
         }
     }
 
+    /// Takes the lines of an ordinary order that this shard owns, as holds.
+    /// The record is enqueued by the caller once every shard has taken its part.
+    func takeStock(_ placed: OrderPlaced) throws(EngineError) {
+        try state.checkTake(placed.lines)
+        do {
+            try state.apply(.orderPlaced(placed))
+        } catch {
+            throw .unavailable("stock refused a checked take: \(error)")
+        }
+    }
+
+    func releaseHold(_ lines: [OrderLine]) {
+        state.releaseHold(lines)
+    }
+
     /// A hold whose record never became durable is given back at once: it was never logged.
     func releaseHold(_ placed: SeckillOrderPlaced) {
         state.releaseHold(placed)
     }
 
-    func applyDurable(_ event: MallEvent) {
-        state.apply(event)
+    func applyDurable(_ event: MallEvent) throws(ApplyError) {
+        try state.apply(event)
+    }
+
+    /// Applies durable events in order, in one hop (a batch of expired orders' give-backs).
+    func applyDurable(_ events: [MallEvent]) -> [ApplyError] {
+        var errors: [ApplyError] = []
+        for event in events {
+            do { try state.apply(event) } catch { errors.append(error) }
+        }
+        return errors
     }
 
     func seckillStock(_ key: SeckillKey) -> SeckillStock? { state.seckill[key] }

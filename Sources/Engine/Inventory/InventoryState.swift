@@ -39,63 +39,134 @@ public struct InventoryState: Sendable, Equatable {
         guard let stock = seckill[key] else { throw .notFound("flash-sale item") }
         guard stock.remaining >= placed.quantity else { throw .soldOut(skuID: placed.skuID) }
         let bought = stock.boughtByUser[placed.userID] ?? 0
-        guard bought + placed.quantity <= stock.limitPerUser else { throw .limitReached(limitPerUser: stock.limitPerUser) }
+        let (after, overflow) = bought.addingReportingOverflow(placed.quantity)
+        guard !overflow, after <= stock.limitPerUser else { throw .limitReached(limitPerUser: stock.limitPerUser) }
     }
 
-    public mutating func apply(_ event: MallEvent) {
+    /// Checks an ordinary order's lines owned here against memory. Refusals leave no trace.
+    public func checkTake(_ lines: [OrderLine]) throws(EngineError) {
+        var next = stockBySKU
+        for line in lines where owns(skuID: line.skuID) {
+            guard let units = next[line.skuID] else { throw .notFound("SKU \(line.skuID)") }
+            guard units >= line.quantity else { throw .soldOut(skuID: line.skuID) }
+            next[line.skuID] = units - line.quantity
+        }
+    }
+
+    /// Applies the part of an event that this shard owns. Everything is
+    /// checked before anything changes, with checked arithmetic: a record that
+    /// does not fit throws and changes nothing (DESIGN invariant 9).
+    public mutating func apply(_ event: MallEvent) throws(ApplyError) {
         switch event {
         case .productCreated(let created):
+            for sku in created.skus where owns(skuID: sku.skuID) {
+                guard sku.stock >= 0 else { throw ApplyError("SKU \(sku.skuID) created with stock \(sku.stock)") }
+            }
             for sku in created.skus where owns(skuID: sku.skuID) { stockBySKU[sku.skuID] = sku.stock }
         case .seckillActivityCreated(let created):
+            for item in created.items where owns(skuID: item.skuID) {
+                guard item.stock >= 0 else { throw ApplyError("flash-sale item \(item.skuID) created with stock \(item.stock)") }
+            }
             for item in created.items where owns(skuID: item.skuID) {
                 seckill[SeckillKey(activityID: created.activityID, skuID: item.skuID)] =
                     SeckillStock(remaining: item.stock, sold: 0, limitPerUser: item.limitPerUser, boughtByUser: [:])
             }
         case .seckillOrderPlaced(let placed) where owns(skuID: placed.skuID):
-            adjustSeckill(SeckillKey(activityID: placed.activityID, skuID: placed.skuID),
-                          userID: placed.userID, taken: placed.quantity)
+            guard placed.quantity > 0 else { throw ApplyError("order \(placed.orderID) takes \(placed.quantity) units") }
+            try adjustSeckill(SeckillKey(activityID: placed.activityID, skuID: placed.skuID),
+                              userID: placed.userID, taken: placed.quantity)
+        case .orderPlaced(let placed):
+            let (shardIndex, shardCount) = (self.shardIndex, self.shardCount)
+            try adjustStock(placed.lines.filter { ShardRouter.shard(of: $0.skuID, count: shardCount) == shardIndex }
+                                .map { ($0.skuID, -$0.quantity) },
+                            context: "order \(placed.orderID)")
         case .orderCancelled(let cancelled):
-            for restock in cancelled.restocks where owns(skuID: restock.skuID) {
-                giveBack(restock, userID: cancelled.userID)
+            let owned = cancelled.restocks.filter { owns(skuID: $0.skuID) }
+            for restock in owned {
+                guard restock.quantity > 0 else { throw ApplyError("order \(cancelled.orderID) restocks \(restock.quantity) units") }
             }
-        case .seckillOrderPlaced, .adminUpserted, .userRegistered, .orderPaid:
+            try adjustStock(owned.filter { $0.activityID == 0 }.map { ($0.skuID, $0.quantity) },
+                            context: "cancellation of order \(cancelled.orderID)")
+            // Several lines may return to one flash-sale item: validate their sum, then apply it.
+            var seckillReturns: [SeckillKey: Int64] = [:]
+            for restock in owned where restock.activityID != 0 {
+                let key = SeckillKey(activityID: restock.activityID, skuID: restock.skuID)
+                let (sum, overflow) = seckillReturns[key, default: 0].addingReportingOverflow(restock.quantity)
+                guard !overflow else { throw ApplyError("cancellation of order \(cancelled.orderID) overflows") }
+                seckillReturns[key] = sum
+            }
+            var adjusted: [(SeckillKey, SeckillStock)] = []
+            for (key, quantity) in seckillReturns {
+                guard var stock = seckill[key] else { throw ApplyError("flash-sale stock \(key) missing") }
+                try stock.adjust(userID: cancelled.userID, taken: -quantity)
+                adjusted.append((key, stock))
+            }
+            for (key, stock) in adjusted { seckill[key] = stock }
+        case .seckillOrderPlaced, .adminUpserted, .userRegistered, .orderPaid, .paymentExceptionRecorded:
             break
         }
     }
 
     /// Reverses a take whose record never became durable (a tentative hold).
+    /// The take was applied a moment ago, so reversing it cannot fail.
     public mutating func releaseHold(_ placed: SeckillOrderPlaced) {
-        adjustSeckill(SeckillKey(activityID: placed.activityID, skuID: placed.skuID),
-                      userID: placed.userID, taken: -placed.quantity)
-    }
-
-    private mutating func giveBack(_ restock: Restock, userID: UInt64) {
-        if restock.activityID == 0 {
-            stockBySKU[restock.skuID, default: 0] += restock.quantity
-        } else {
-            adjustSeckill(SeckillKey(activityID: restock.activityID, skuID: restock.skuID),
-                          userID: userID, taken: -restock.quantity)
+        do {
+            try adjustSeckill(SeckillKey(activityID: placed.activityID, skuID: placed.skuID),
+                              userID: placed.userID, taken: -placed.quantity)
+        } catch {
+            assertionFailure("releasing a hold failed: \(error)")
         }
     }
 
-    private mutating func adjustSeckill(_ key: SeckillKey, userID: UInt64, taken: Int64) {
+    /// Reverses the holds an ordinary order took here (its record never became durable).
+    public mutating func releaseHold(_ lines: [OrderLine]) {
+        do {
+            let owned = lines.filter { owns(skuID: $0.skuID) }
+            try adjustStock(owned.map { ($0.skuID, $0.quantity) }, context: "hold")
+        } catch {
+            assertionFailure("releasing a hold failed: \(error)")
+        }
+    }
+
+    /// Adds each delta to ordinary stock, all or nothing: stock must exist, never go below zero, never overflow.
+    private mutating func adjustStock(_ deltas: [(UInt64, Int64)], context: @autoclosure () -> String) throws(ApplyError) {
+        var next: [(UInt64, Int64)] = []
+        var seen: [UInt64: Int64] = [:]
+        for (skuID, delta) in deltas {
+            guard let units = seen[skuID] ?? stockBySKU[skuID] else { throw ApplyError("\(context()): SKU \(skuID) has no stock entry") }
+            let (sum, overflow) = units.addingReportingOverflow(delta)
+            guard !overflow, sum >= 0 else { throw ApplyError("\(context()): stock of SKU \(skuID) would be \(units) + \(delta)") }
+            seen[skuID] = sum
+            next.append((skuID, sum))
+        }
+        for (skuID, units) in next { stockBySKU[skuID] = units }
+    }
+
+    private mutating func adjustSeckill(_ key: SeckillKey, userID: UInt64, taken: Int64) throws(ApplyError) {
+        guard seckill[key] != nil else {
+            throw ApplyError("flash-sale stock \(key) missing: a record refers to an activity not in state")
+        }
         // Mutated in place through the optional chain: copying the entry out would copy
         // its per-user dictionary on every purchase.
-        guard seckill[key]?.adjust(userID: userID, taken: taken) != nil else {
-            preconditionFailure("flash-sale stock \(key) missing: a record refers to an activity not in state")
-        }
+        try seckill[key]?.adjust(userID: userID, taken: taken)
     }
 }
 
 extension SeckillStock {
-    mutating func adjust(userID: UInt64, taken: Int64) {
-        remaining -= taken
-        sold += taken
-        boughtByUser[userID, default: 0] += taken
+    /// Takes (positive) or gives back (negative) units for one user; changes nothing when
+    /// the result would overflow or leave remaining, sold or the user's count below zero.
+    mutating func adjust(userID: UInt64, taken: Int64) throws(ApplyError) {
         let bought = boughtByUser[userID] ?? 0
-        if bought == 0 { boughtByUser[userID] = nil }
-        precondition(remaining >= 0 && sold >= 0 && bought >= 0,
-                     "stock below zero: remaining \(remaining), sold \(sold), user \(userID) holds \(bought)")
+        let (newRemaining, o1) = remaining.subtractingReportingOverflow(taken)
+        let (newSold, o2) = sold.addingReportingOverflow(taken)
+        let (newBought, o3) = bought.addingReportingOverflow(taken)
+        guard !o1, !o2, !o3, newRemaining >= 0, newSold >= 0, newBought >= 0 else {
+            throw ApplyError("flash-sale stock would be remaining \(remaining) - \(taken), sold \(sold) + \(taken), "
+                + "user \(userID) holding \(bought) + \(taken)")
+        }
+        remaining = newRemaining
+        sold = newSold
+        boughtByUser[userID] = newBought == 0 ? nil : newBought
     }
 }
 

@@ -28,21 +28,30 @@ extension MallEngine {
         guard (1...Self.seckillItemsMax).contains(input.items.count) else {
             throw .invalid(field: "items", reason: "must hold 1 to \(Self.seckillItemsMax) items")
         }
-        let catalog = self.catalog
         var seen = Set<UInt64>()
         for (index, item) in input.items.enumerated() {
-            guard catalog.sku(item.skuID) != nil else { throw .invalid(field: "items[\(index)].skuId", reason: "no such SKU") }
             guard seen.insert(item.skuID).inserted else { throw .invalid(field: "items[\(index)].skuId", reason: "listed twice") }
-            guard item.seckillPriceFen >= 0 else { throw .invalid(field: "items[\(index)].seckillPriceFen", reason: "must be >= 0") }
-            guard item.stock >= 0 else { throw .invalid(field: "items[\(index)].stock", reason: "must be >= 0") }
-            guard item.limitPerUser >= 1 else { throw .invalid(field: "items[\(index)].limitPerUser", reason: "must be >= 1") }
+            guard MallLimits.priceFenRange.contains(item.seckillPriceFen) else {
+                throw .invalid(field: "items[\(index)].seckillPriceFen", reason: "must be 0 to \(MallLimits.priceFenMax)")
+            }
+            guard MallLimits.stockRange.contains(item.stock) else {
+                throw .invalid(field: "items[\(index)].stock", reason: "must be 0 to \(MallLimits.stockMax)")
+            }
+            guard MallLimits.limitPerUserRange.contains(item.limitPerUser) else {
+                throw .invalid(field: "items[\(index)].limitPerUser", reason: "must be 1 to \(MallLimits.limitPerUserMax)")
+            }
         }
         let nowMs = clock.nowMs()
         let activityID = ids.next()
-        try await commit(.seckillActivityCreated(SeckillActivityCreated(
-            activityID: activityID, name: input.name, startMs: input.startMs, endMs: input.endMs,
-            items: input.items, atMs: nowMs)), atMs: nowMs)
-        guard let activity = self.catalog.activities[activityID] else { preconditionFailure("activity \(activityID) not applied") }
+        try await commit(atMs: nowMs) { decided throws(EngineError) in
+            for (index, item) in input.items.enumerated() where decided.catalog.sku(item.skuID) == nil {
+                throw .invalid(field: "items[\(index)].skuId", reason: "no such SKU")
+            }
+            return .seckillActivityCreated(SeckillActivityCreated(
+                activityID: activityID, name: input.name, startMs: input.startMs, endMs: input.endMs,
+                items: input.items, atMs: nowMs))
+        }
+        guard let activity = self.catalog.activities[activityID] else { throw .unavailable("activity \(activityID) was not applied") }
         return activity
     }
 
@@ -64,25 +73,9 @@ extension MallEngine {
         guard (1...Self.seckillQuantityMax).contains(quantity) else {
             throw .invalid(field: "quantity", reason: "must be 1 to \(Self.seckillQuantityMax)")
         }
-        guard let key = idempotencyKey else {
-            return try await placeSeckill(userID: userID, activityID: activityID, skuID: skuID, quantity: quantity, idempotencyKey: nil)
-        }
-        let users = userShard(forUser: userID)
-        switch await users.reserve(idempotencyKey: key, userID: userID) {
-        case .existing(let order):
-            return order
-        case .inFlight:
-            throw .conflict("a request with this Idempotency-Key is still in progress; retry")
-        case .reserved:
-            do {
-                let order = try await placeSeckill(userID: userID, activityID: activityID, skuID: skuID, quantity: quantity,
-                                                   idempotencyKey: key)
-                await users.release(idempotencyKey: key, userID: userID)
-                return order
-            } catch {
-                await users.release(idempotencyKey: key, userID: userID)
-                throw error
-            }
+        return try await withIdempotencyKey(idempotencyKey, userID: userID) { () async throws(EngineError) -> Order in
+            try await placeSeckill(userID: userID, activityID: activityID, skuID: skuID, quantity: quantity,
+                                   idempotencyKey: idempotencyKey)
         }
     }
 
@@ -95,10 +88,12 @@ extension MallEngine {
         }
         let nowMs = clock.nowMs()
         guard activity.isActive(atMs: nowMs) else { throw .activityNotActive(startMs: activity.startMs, endMs: activity.endMs) }
+        // Activities logged before prices were bounded may hold any price: the total is checked here, once.
+        let totalFen = try Self.amount(unitPriceFen: item.seckillPriceFen, quantity: quantity, field: "quantity")
         let placed = SeckillOrderPlaced(
             orderID: ids.next(), userID: userID, activityID: activityID, productID: product.id, skuID: skuID,
             productName: product.name, skuName: sku.name, quantity: quantity, unitPriceFen: item.seckillPriceFen,
-            deadlineMs: nowMs + configuration.paymentTimeoutMs, atMs: nowMs, idempotencyKey: idempotencyKey)
+            totalFen: totalFen, deadlineMs: try deadline(after: nowMs), atMs: nowMs, idempotencyKey: idempotencyKey)
         let event = MallEvent.seckillOrderPlaced(placed)
         let shard = inventoryShard(forSKU: skuID)
         let lsn = try await shard.takeSeckill(placed, payload: event.encodePayload())
@@ -108,10 +103,6 @@ extension MallEngine {
             await shard.releaseHold(placed)
             throw error
         }
-        orderDirectory.insert(orderID: placed.orderID, userID: userID)
-        guard let order = await userShard(forUser: userID).applyPlaced(placed) else {
-            preconditionFailure("order \(placed.orderID) not applied")
-        }
-        return order
+        return try await applyPlacedOrder(event, orderID: placed.orderID, userID: userID)
     }
 }

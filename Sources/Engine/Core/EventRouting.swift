@@ -1,0 +1,40 @@
+/// Which part of the state sees which part of an event: the one function that
+/// both the live engine and replay route through (DESIGN invariant 9). Each
+/// inventory shard an event touches is listed once; the shard then applies
+/// only the lines whose SKU it owns (`InventoryState.owns(skuID:)`), so an
+/// order with two lines on one shard restocks each line once, live and on replay.
+public enum EventRouting {
+    /// The inventory shards an event changes, each once, ascending.
+    public static func inventoryShards(of event: MallEvent, shardCount: Int) -> [Int] {
+        let skuIDs: [UInt64] = switch event {
+        case .productCreated(let created): created.skus.map(\.skuID)
+        case .seckillActivityCreated(let created): created.items.map(\.skuID)
+        case .seckillOrderPlaced(let placed): [placed.skuID]
+        case .orderPlaced(let placed): placed.lines.map(\.skuID)
+        case .orderCancelled(let cancelled): cancelled.restocks.map(\.skuID)
+        case .adminUpserted, .userRegistered, .orderPaid, .paymentExceptionRecorded: []
+        }
+        if skuIDs.count == 1 { return [ShardRouter.shard(of: skuIDs[0], count: shardCount)] }
+        return Set(skuIDs.map { ShardRouter.shard(of: $0, count: shardCount) }).sorted()
+    }
+
+    /// The user whose shard an event changes, if any.
+    public static func userID(of event: MallEvent) -> UInt64? {
+        switch event {
+        case .userRegistered(let registered): registered.userID
+        case .seckillOrderPlaced(let placed): placed.userID
+        case .orderPlaced(let placed): placed.userID
+        case .orderPaid(let paid): paid.userID
+        case .orderCancelled(let cancelled): cancelled.userID
+        case .adminUpserted, .productCreated, .seckillActivityCreated, .paymentExceptionRecorded: nil
+        }
+    }
+}
+
+/// A record that cannot be applied to the state it meets: a broken log or a
+/// bug, never an input. Recovery stops on it naming the segment, LSN and event.
+public struct ApplyError: Error, Equatable, CustomStringConvertible {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}

@@ -1,0 +1,163 @@
+import WAL
+
+/// Order commands on the shard that owns the buyer: idempotency keys, status
+/// changes decided by `OrderStateMachine`, payment deadlines, pages.
+extension UserShard {
+    enum KeyReservation {
+        case reserved
+        case existing(Order)
+        case inFlight
+    }
+
+    /// Reserves an Idempotency-Key for a purchase, or returns the order it already made.
+    func reserve(idempotencyKey key: String, userID: UInt64) -> KeyReservation {
+        if let orderID = state.users[userID]?.orderIDByIdempotencyKey[key], let order = state.orders[orderID] {
+            return .existing(order)
+        }
+        return keysInFlight.insert(KeyOfUser(userID: userID, key: key)).inserted ? .reserved : .inFlight
+    }
+
+    func release(idempotencyKey key: String, userID: UInt64) {
+        keysInFlight.remove(KeyOfUser(userID: userID, key: key))
+    }
+
+    /// Applies a durable purchase and returns the new order, in one hop.
+    func applyPlaced(_ event: MallEvent, orderID: UInt64) throws(ApplyError) -> Order? {
+        try applyDurable(event)
+        return state.orders[orderID]
+    }
+
+    func order(_ id: UInt64) -> Order? { state.orders[id] }
+
+    func orders(of userID: UInt64, beforeOrderID: UInt64?, status: OrderStatus?, limit: Int) -> (orders: [Order], nextCursor: UInt64?) {
+        state.orders(of: userID, beforeOrderID: beforeOrderID, status: status, limit: limit)
+    }
+
+    enum Decision {
+        case enqueued(LSN, MallEvent)
+        case unchanged(Order)
+        /// The payment cannot be kept by this order: record it as a refund due.
+        case paymentException(PaymentExceptionRecorded.Reason, Order)
+    }
+
+    func beginPayment(orderID: UInt64, transactionID: String, amountFen: Int64, atMs: Int64) throws(EngineError) -> Decision {
+        let order = try orderForChange(orderID)
+        var machine = OrderStateMachine(order)
+        switch machine.paymentConfirmed(amountFen: amountFen, transactionID: transactionID) {
+        case .recordPayment:
+            let event = MallEvent.orderPaid(OrderPaid(orderID: orderID, userID: order.userID,
+                                                      transactionID: transactionID, amountFen: amountFen, atMs: atMs))
+            return .enqueued(try enqueue(event, orderID: orderID, atMs: atMs), event)
+        case .ignoreDuplicate:
+            return .unchanged(order)
+        case .recordPaymentException(let reason):
+            return .paymentException(reason, order)
+        case .cancel:
+            return .unchanged(order)
+        case .reject(let error):
+            throw error
+        }
+    }
+
+    func beginCancel(orderID: UInt64, reason: CancelReason, atMs: Int64) throws(EngineError) -> Decision {
+        let order = try orderForChange(orderID)
+        var machine = OrderStateMachine(order)
+        switch machine.cancelRequested() {
+        case .cancel:
+            let event = MallEvent.orderCancelled(OrderCancelled(orderID: orderID, userID: order.userID, reason: reason,
+                                                                restocks: order.restocks, atMs: atMs))
+            return .enqueued(try enqueue(event, orderID: orderID, atMs: atMs), event)
+        case .ignoreDuplicate, .recordPayment, .recordPaymentException:
+            return .unchanged(order)
+        case .reject(let error):
+            throw error
+        }
+    }
+
+    /// Applies a durable status change and frees the order for the next one.
+    /// - Returns: the order as it is now, and finished orders that left hot state.
+    func finishChange(_ event: MallEvent, orderID: UInt64) throws(ApplyError) -> (Order?, evicted: [UInt64]) {
+        busyOrders.remove(orderID)
+        let evicted = try state.apply(event)
+        return (state.orders[orderID], evicted)
+    }
+
+    func abandonChange(orderID: UInt64) {
+        busyOrders.remove(orderID)
+    }
+
+    /// A batch of deadline cancellations decided in one actor turn.
+    struct ExpiryBatch: Sendable {
+        var enqueued: [(orderID: UInt64, event: MallEvent)] = []
+        var lastLSN: LSN = 0
+    }
+
+    /// Pops up to `limit` orders whose payment deadline has passed and enqueues
+    /// their cancellations together, so they share WAL frames and one wait. A
+    /// deadline that cannot be acted on now (order busy, WAL queue full or
+    /// failing) is pushed back `retryAfterMs` later, never dropped.
+    func beginExpiry(nowMs: Int64, limit: Int, retryAfterMs: Int64) -> ExpiryBatch {
+        var batch = ExpiryBatch()
+        var retry: [UInt64] = []
+        while batch.enqueued.count < limit, let first = deadlines.first, first.deadlineMs <= nowMs {
+            _ = deadlines.popFirst()
+            guard let order = state.orders[first.orderID], order.status == .pendingPayment else { continue }
+            do {
+                switch try beginCancel(orderID: order.id, reason: .timeout, atMs: nowMs) {
+                case .enqueued(let lsn, let event):
+                    batch.enqueued.append((order.id, event))
+                    batch.lastLSN = lsn
+                case .unchanged, .paymentException:
+                    continue
+                }
+            } catch {
+                // Busy (a payment in flight), overloaded or unavailable: look again shortly.
+                retry.append(order.id)
+                if case .overloaded = error { break }
+                if case .unavailable = error { break }
+            }
+        }
+        for orderID in retry { deadlines.push(.init(deadlineMs: nowMs + retryAfterMs, orderID: orderID)) }
+        return batch
+    }
+
+    /// Applies a durable batch of cancellations. On a WAL failure the caller
+    /// passes `durable: false`: the orders are freed and their deadlines kept.
+    func finishExpiry(_ batch: ExpiryBatch, durable: Bool, retryAtMs: Int64) throws(ApplyError) -> [UInt64] {
+        var evicted: [UInt64] = []
+        for (orderID, event) in batch.enqueued {
+            busyOrders.remove(orderID)
+            if durable {
+                evicted += try state.apply(event)
+            } else {
+                deadlines.push(.init(deadlineMs: retryAtMs, orderID: orderID))
+            }
+        }
+        return evicted
+    }
+
+    /// Puts a deadline back when its cancellation could not run now.
+    func retryDeadline(orderID: UInt64, atMs: Int64) {
+        deadlines.push(.init(deadlineMs: atMs, orderID: orderID))
+    }
+
+    /// Payment deadlines still queued (for tests and metrics).
+    var pendingDeadlines: Int { deadlines.count }
+
+    private func orderForChange(_ orderID: UInt64) throws(EngineError) -> Order {
+        guard let order = state.orders[orderID] else { throw .notFound("order") }
+        guard !busyOrders.contains(orderID) else { throw .orderBusy(orderID: orderID) }
+        return order
+    }
+
+    private func enqueue(_ event: MallEvent, orderID: UInt64, atMs: Int64) throws(EngineError) -> LSN {
+        do {
+            let lsn = try wal.enqueue(typeTag: event.tag.rawValue, version: event.version,
+                                      timestampMs: atMs, payload: event.encodePayload())
+            busyOrders.insert(orderID)
+            return lsn
+        } catch {
+            throw EngineError(error)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+/// The Orders domain's part of a user shard's state: orders are created,
+/// paid and cancelled here, with the transition decided by `OrderStateMachine`
+/// and every amount taken from the record, never recomputed.
+extension UserState {
+    /// Finished orders (cancelled or completed) kept in memory per user; older
+    /// ones leave hot state (the archive keeps them).
+    public static let finishedOrdersKeptMax = 100
+
+    mutating func applyOrderEvent(_ event: MallEvent) throws(ApplyError) -> [UInt64] {
+        switch event {
+        case .seckillOrderPlaced(let placed):
+            let item = OrderItem(productID: placed.productID, skuID: placed.skuID, productName: placed.productName,
+                                 skuName: placed.skuName, unitPriceFen: placed.unitPriceFen, quantity: placed.quantity)
+            try insert(Order(
+                id: placed.orderID, userID: placed.userID, activityID: placed.activityID, items: [item],
+                totalFen: placed.totalFen, payAmountFen: placed.totalFen, status: .pendingPayment,
+                createdAtMs: placed.atMs, payDeadlineMs: placed.deadlineMs), idempotencyKey: placed.idempotencyKey)
+            return []
+        case .orderPlaced(let placed):
+            let items = placed.lines.map {
+                OrderItem(productID: $0.productID, skuID: $0.skuID, productName: $0.productName, skuName: $0.skuName,
+                          unitPriceFen: $0.unitPriceFen, quantity: $0.quantity)
+            }
+            try insert(Order(
+                id: placed.orderID, userID: placed.userID, activityID: 0, items: items, totalFen: placed.totalFen,
+                payAmountFen: placed.payAmountFen, status: .pendingPayment, createdAtMs: placed.atMs,
+                payDeadlineMs: placed.deadlineMs), idempotencyKey: placed.idempotencyKey)
+            return []
+        case .orderPaid(let paid):
+            try change(paid.orderID, .paid) { order in
+                order.paidAtMs = paid.atMs
+                order.transactionID = paid.transactionID
+            }
+            return []
+        case .orderCancelled(let cancelled):
+            try change(cancelled.orderID, .cancelled) { order in
+                order.cancelledAtMs = cancelled.atMs
+                order.cancelReason = cancelled.reason
+            }
+            return evictFinishedOrders(of: cancelled.userID)
+        case .userRegistered, .adminUpserted, .productCreated, .seckillActivityCreated, .paymentExceptionRecorded:
+            return []
+        }
+    }
+
+    private mutating func insert(_ order: Order, idempotencyKey: String?) throws(ApplyError) {
+        guard orders[order.id] == nil else { throw ApplyError("order \(order.id) placed twice") }
+        orders[order.id] = order
+        users[order.userID]?.insertOrder(order.id)
+        if let idempotencyKey { users[order.userID]?.rememberIdempotencyKey(idempotencyKey, orderID: order.id) }
+    }
+
+    private mutating func change(_ orderID: UInt64, _ change: OrderStateMachine.Change,
+                                 _ update: (inout Order) -> Void) throws(ApplyError) {
+        guard var order = orders[orderID] else { throw ApplyError("order \(orderID) is not in state") }
+        var machine = OrderStateMachine(order)
+        switch machine.recorded(change) {
+        case .moved(_, let to):
+            order.status = to
+            update(&order)
+            orders[orderID] = order
+        case .refused(let reason):
+            throw ApplyError("order \(orderID): \(reason)")
+        }
+    }
+
+    /// Drops the oldest finished orders of a user beyond `finishedOrdersKeptMax`.
+    /// Deterministic (a function of the user's orders), so live and replayed state agree.
+    private mutating func evictFinishedOrders(of userID: UInt64) -> [UInt64] {
+        guard let orderIDs = users[userID]?.orderIDs, orderIDs.count > Self.finishedOrdersKeptMax else { return [] }
+        let finished = orderIDs.filter { orders[$0]?.status.isFinal ?? false }
+        guard finished.count > Self.finishedOrdersKeptMax else { return [] }
+        let evicted = Array(finished.prefix(finished.count - Self.finishedOrdersKeptMax))
+        let gone = Set(evicted)
+        users[userID]?.orderIDs.removeAll { gone.contains($0) }
+        for id in evicted { orders[id] = nil }
+        return evicted
+    }
+
+    /// One page of a user's orders, newest first: those with an id below
+    /// `beforeOrderID`, in `status` when given. `nextCursor` is the last id of
+    /// the page when older orders may follow.
+    /// - Complexity: O(log n + limit) without a status; a status walks back
+    ///   over the user's orders, which `finishedOrdersKeptMax` bounds.
+    public func orders(of userID: UInt64, beforeOrderID: UInt64?, status: OrderStatus? = nil,
+                       limit: Int) -> (orders: [Order], nextCursor: UInt64?) {
+        guard let orderIDs = users[userID]?.orderIDs, limit > 0 else { return ([], nil) }
+        var index = orderIDs.endIndex
+        if let beforeOrderID {
+            // First index whose id is >= the cursor: the page starts just before it.
+            var low = orderIDs.startIndex, high = orderIDs.endIndex
+            while low < high {
+                let mid = low + (high - low) / 2
+                if orderIDs[mid] < beforeOrderID { low = mid + 1 } else { high = mid }
+            }
+            index = low
+        }
+        var page: [Order] = []
+        page.reserveCapacity(min(limit, index))
+        while index > orderIDs.startIndex, page.count < limit {
+            index -= 1
+            guard let order = orders[orderIDs[index]], status == nil || order.status == status else { continue }
+            page.append(order)
+        }
+        return (page, index > orderIDs.startIndex ? page.last?.id : nil)
+    }
+}
+
+extension OrderStatus {
+    /// No further change can happen to the order.
+    public var isFinal: Bool {
+        switch self {
+        case .cancelled, .completed: true
+        case .pendingPayment, .pendingShipment, .pendingReceipt: false
+        }
+    }
+}
