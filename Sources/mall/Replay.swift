@@ -54,10 +54,12 @@ struct SnapshotCommand: ParsableCommand {
             }
             return
         }
-        // The server may have written frames it has not synced yet; syncing every segment first
-        // makes all that this snapshot reads durable, so it can never be ahead of the log.
-        try syncSegments(in: configuration.walDirectory)
-        guard let result = try Snapshotter(configuration: configuration).take(throughLSN: .max) else {
+        // The server may have written frames it has not synced yet: read, then sync every
+        // segment, then write, so the snapshot holds only what the sync made durable.
+        let walDirectory = configuration.walDirectory
+        guard let result = try Snapshotter(configuration: configuration).takeBesideWriter(syncLog: {
+            try syncSegments(in: walDirectory)
+        }) else {
             print("nothing new since the newest snapshot")
             return
         }

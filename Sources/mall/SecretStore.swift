@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import WeChat
 
 /// Secrets generated once and kept in the data directory (mode 0600), so a
@@ -23,16 +24,58 @@ struct SecretStore {
         return try SandboxPayGateway(platformPrivateKeyPEM: keys.platformPrivateKeyPEM, apiV3Key: keys.apiV3Key, serial: keys.serial)
     }
 
+    /// Reads a secret, or creates it: written 0600 to a temporary file, fsynced,
+    /// renamed into place and the directory fsynced before it is used, so a crash
+    /// never leaves a half-written key that the next start would trust. The
+    /// directory is kept 0700 and an existing file 0600 (tightened when looser).
     private func loadOrCreate(_ name: String, create: () throws -> Data) throws -> Data {
         let path = directory + "/" + name
-        if let existing = FileManager.default.contents(atPath: path) { return existing }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
-        let data = try create()
-        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        try Self.tighten(directory, mode: 0o700)
+        if let existing = FileManager.default.contents(atPath: path) {
+            try Self.tighten(path, mode: 0o600)
+            return existing
         }
+        let data = try create()
+        let temporary = path + ".tmp"
+        unlink(temporary)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw SecretError.io("create \(temporary)", errno) }
+        defer { close(descriptor) }
+        try data.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
+                guard written > 0 else { throw SecretError.io("write \(temporary)", errno) }
+                offset += written
+            }
+        }
+        guard fsync(descriptor) == 0 else { throw SecretError.io("fsync \(temporary)", errno) }
+        guard rename(temporary, path) == 0 else { throw SecretError.io("rename \(temporary)", errno) }
+        let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directoryDescriptor >= 0 else { throw SecretError.io("open \(directory)", errno) }
+        defer { close(directoryDescriptor) }
+        guard fsync(directoryDescriptor) == 0 else { throw SecretError.io("fsync \(directory)", errno) }
         return data
+    }
+
+    private static func tighten(_ path: String, mode: mode_t) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw SecretError.io("stat \(path)", errno) }
+        guard info.st_mode & 0o777 != mode else { return }
+        guard chmod(path, mode) == 0 else { throw SecretError.io("chmod \(path)", errno) }
+    }
+}
+
+enum SecretError: Error, CustomStringConvertible {
+    case io(String, Int32)
+
+    var description: String {
+        switch self {
+        case .io(let operation, let code): "secrets: \(operation) failed: \(String(cString: strerror(code)))"
+        }
     }
 }
 

@@ -3,9 +3,11 @@ import Hummingbird
 import Prometheus
 import WAL
 
-/// Liveness, readiness and metrics for the operator. `/readyz` answers only
-/// once recovery has finished (the server listens only after it), and its
-/// detail says what recovery did and whether the archive is on.
+/// Liveness, readiness and metrics for the operator. The server listens only
+/// once recovery has finished, so `/readyz` is unreachable while it runs; after
+/// it, `/readyz` answers 200 only while writes can be acknowledged, and 503
+/// with the reason once the WAL writer has failed. Its detail says what
+/// recovery did and whether the archive is on.
 struct HealthController {
     let engine: MallEngine
     let metrics: MallMetrics
@@ -19,16 +21,24 @@ struct HealthController {
 
     struct Readiness: Encodable, Sendable {
         var ready: Bool
+        /// Why writes cannot be acknowledged, when they cannot.
+        var reason: String?
         var recovery: String
         var durableLsn: UInt64
         var fsync: String
         var archive: ArchiveStatus
     }
 
-    @Sendable func ready(_ request: Request, context: MallRequestContext) async throws -> Envelope<Readiness> {
+    @Sendable func ready(_ request: Request, context: MallRequestContext) async throws -> Response {
         let fsync = engine.configuration.fsyncPolicy == .always ? "always" : "none (NOT DURABLE: benchmarks only)"
-        return Envelope(Readiness(ready: true, recovery: engine.recoveryReport.description, durableLsn: engine.durableLSN,
-                                  fsync: fsync, archive: await archiveStatus()))
+        let failure = engine.writeFailure.map { "the write-ahead log failed; no write is acknowledged until a restart: \($0)" }
+        let readiness = Readiness(ready: failure == nil, reason: failure, recovery: engine.recoveryReport.description,
+                                  durableLsn: engine.durableLSN, fsync: fsync, archive: await archiveStatus())
+        var envelope = Envelope(readiness)
+        if let failure {
+            (envelope.code, envelope.message, envelope.status) = (APICode.unavailable.rawValue, failure, APICode.unavailable.status)
+        }
+        return try envelope.response(from: request, context: context)
     }
 
     @Sendable func prometheus(_ request: Request, context: MallRequestContext) async throws -> Response {

@@ -37,13 +37,9 @@ struct OrderController {
         if let status, OrderStatus(rawValue: status) == nil {
             throw APIError.invalid("status", "must be one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let orders = await engine.orders(ofUser: userID)
-            .filter { order in cursor.map { order.id < $0 } ?? true }
-            .filter { status == nil || $0.status.rawValue == status }
-            .sorted { $0.id > $1.id }
-        let page = orders.prefix(limit)
-        let next = orders.count > limit ? page.last.map { String($0.id) } : nil
-        return Envelope(OrderListResponse(items: page.map(OrderResponse.init), nextCursor: next))
+        let page = await engine.orders(ofUser: userID, beforeOrderID: cursor, status: status.flatMap(OrderStatus.init(rawValue:)),
+                                       limit: limit)
+        return Envelope(OrderListResponse(items: page.orders.map(OrderResponse.init), nextCursor: page.nextCursor.map(String.init)))
     }
 
     @Sendable func cancel(_ request: Request, context: MallRequestContext) async throws -> Envelope<OrderResponse> {

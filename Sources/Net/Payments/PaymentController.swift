@@ -48,8 +48,13 @@ struct PaymentController {
             amountTotalFen: order.payAmountFen, payerOpenID: payer?.openID ?? "", successTime: APITime.format(ms: engine.nowMs),
             mchID: "sandbox", appID: "sandbox")
         let notification = try sandbox.notification(for: transaction, now: Date())
-        let paid = try await confirm(try payments.verifier.verify(notification, now: Date()))
-        return Envelope(OrderResponse(paid))
+        switch try await confirm(try payments.verifier.verify(notification, now: Date())) {
+        case .paid(let paid):
+            return Envelope(OrderResponse(paid))
+        case .exception(let exception):
+            // The order changed between the check above and the payment (the deadline fired).
+            throw APIError(.orderStateForbids, "the payment was recorded as a refund due (\(exception.reason.name))")
+        }
     }
 
     /// WeChat Pay's notify_url: verify the signature, decrypt, confirm. Replies
@@ -66,8 +71,10 @@ struct PaymentController {
         } catch let error as WeChatPayError {
             context.logger.warning("payment notification refused", metadata: ["error": "\(error)"])
             reply = .failure(error)
-        } catch let error as APIError where error.code == .notFound {
-            reply = .failure(status: 404, message: error.message)
+        } catch let error as APIError where error.code == .conflict {
+            // A notification of a trade state that is not a payment: nothing to record, nothing to retry.
+            context.logger.info("payment notification ignored", metadata: ["reason": "\(error.message)"])
+            reply = .success
         } catch {
             context.logger.error("payment notification not processed", metadata: ["error": "\(error)"])
             reply = .failure(status: 500, message: "not processed; retry")
@@ -80,10 +87,11 @@ struct PaymentController {
         return response
     }
 
-    private func confirm(_ transaction: PaymentTransaction) async throws -> Order {
+    /// A verified payment is never refused: one that no order can keep is
+    /// recorded as a refund due and acknowledged, so WeChat Pay stops retrying.
+    private func confirm(_ transaction: PaymentTransaction) async throws -> MallEngine.PaymentOutcome {
         guard transaction.isPaid else { throw APIError(.conflict, "trade state \(transaction.tradeState) is not a payment") }
-        guard let orderID = engine.orderID(forOrderNo: transaction.outTradeNo) else { throw APIError(.notFound, "order not found") }
-        return try await engine.confirmPayment(orderID: orderID, transactionID: transaction.transactionID,
+        return try await engine.confirmPayment(orderNo: transaction.outTradeNo, transactionID: transaction.transactionID,
                                                amountFen: transaction.amountTotalFen)
     }
 }
