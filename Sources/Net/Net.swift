@@ -55,6 +55,7 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     let backOffice = admin.group().add(middleware: AuthMiddleware(tokens: services.tokens, kind: .admin))
     products.addAdminRoutes(to: backOffice)
     seckill.addAdminRoutes(to: backOffice)
+    payments.addAdminRoutes(to: backOffice)
     let engine = services.engine
     AdminOrderController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)
     AdminStatsController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)

@@ -104,6 +104,15 @@ extension OpenAPIDocument {
                 security: .user, parameters: [S.pathID("Order id.")], data: S.ref("Order"),
                 errors: [400, 401, 404, 40905, 40906, 40907, 500, 503])),
             Route(method: "post", path: "/api/v1/payments/wechat/notify", operation: notifyOperation),
+            Route(method: "get", path: "/admin/v1/payments/exceptions", operation: S.operation(
+                "payments", "Refunds due",
+                "Payments WeChat Pay made that no order could keep (the order was cancelled, already paid by another transaction, paid with another amount, or unknown), newest first. Each was acknowledged to WeChat Pay and is owed back to the payer.",
+                security: .admin,
+                parameters: [
+                    S.parameter("cursor", in: "query", ["type": "string", "pattern": "^[0-9]{1,9}$"], "`nextCursor` of the previous page."),
+                    S.parameter("limit", in: "query", ["type": "integer", "minimum": 1, "maximum": 100, "default": 20], "Entries per page, 1 to 100."),
+                ],
+                data: S.ref("PaymentExceptionList"), errors: [400, 401])),
         ]
     }
 
@@ -114,10 +123,9 @@ extension OpenAPIDocument {
             "description": "WeChat Pay's notify_url (APIv3). The signature (Wechatpay-Signature, -Timestamp, -Nonce, -Serial headers) is verified and the resource decrypted before the order is marked paid. Not the envelope: WeChat Pay's own reply format.",
             "requestBody": ["required": true, "content": ["application/json": ["schema": ["type": "object", "description": "WeChat Pay's encrypted notification."]]]],
             "responses": [
-                "204": ["description": "Verified and applied, or a duplicate of one already applied."],
+                "204": ["description": "Verified and applied, a duplicate of one already applied, or a payment no order can keep, recorded as a refund due (GET /admin/v1/payments/exceptions)."],
                 "400": ["description": "Malformed notification: `{\"code\":\"FAIL\",\"message\":\"...\"}`; WeChat Pay retries."],
                 "401": ["description": "Signature, serial or clock check failed: `{\"code\":\"FAIL\",\"message\":\"...\"}`."],
-                "404": ["description": "No such order."],
                 "500": ["description": "Not processed; WeChat Pay retries."],
             ],
         ]

@@ -1,3 +1,4 @@
+import Engine
 private typealias S = OpenAPISchema
 
 extension OpenAPIDocument {
@@ -135,6 +136,16 @@ extension OpenAPIDocument {
             ])),
             ("OrderList", S.object("", required: ["items"], [
                 "items": S.array(S.ref("Order")),
+                "nextCursor": S.nullable(S.string("Pass as cursor for the next page; absent on the last page.")),
+            ])),
+            ("PaymentException", S.object("A payment no order could keep: a refund due.", required: ["transactionId", "orderNo", "amountFen", "reason", "recordedAt"], [
+                "transactionId": S.string("WeChat Pay transaction."), "orderNo": S.string("The out_trade_no the payment named."),
+                "orderId": S.nullable(S.id("The order, when one has that number.")), "amountFen": S.fen("Amount paid."),
+                "reason": S.enumeration(PaymentExceptionRecorded.Reason.allCases.map(\.name), "Why no order could keep it."),
+                "recordedAt": S.time("When it was recorded."),
+            ])),
+            ("PaymentExceptionList", S.object("", required: ["items"], [
+                "items": S.array(S.ref("PaymentException")),
                 "nextCursor": S.nullable(S.string("Pass as cursor for the next page; absent on the last page.")),
             ])),
         ]

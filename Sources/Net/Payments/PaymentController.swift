@@ -27,8 +27,35 @@ struct PaymentController {
         group.post("orders/:id/pay", use: pay)
     }
 
+    func addAdminRoutes(to group: RouterGroup<MallRequestContext>) {
+        group.get("payments/exceptions", use: exceptions)
+    }
+
     func addNotificationRoutes(to group: RouterGroup<MallRequestContext>) {
         group.post("payments/wechat/notify", use: notify)
+    }
+
+    static let exceptionsLimitMax = 100
+
+    /// Payments WeChat Pay made that no order could keep: refunds due, newest first.
+    @Sendable func exceptions(_ request: Request, context: MallRequestContext) async throws -> Envelope<PaymentExceptionList> {
+        let query = request.uri.queryParameters
+        let limit = try query.get("limit").map { text throws(APIError) -> Int in
+            guard let value = Int(text), (1...Self.exceptionsLimitMax).contains(value) else {
+                throw APIError.invalid("limit", "must be 1 to \(Self.exceptionsLimitMax)")
+            }
+            return value
+        } ?? 20
+        let offset = try query.get("cursor").map { text throws(APIError) -> Int in
+            guard text.utf8.count <= 9, let value = Int(text), value >= 0 else {
+                throw APIError.invalid("cursor", "must be the nextCursor of the previous page")
+            }
+            return value
+        } ?? 0
+        let all = engine.payments.sorted
+        let page = all.dropFirst(offset).prefix(limit)
+        let next = offset + page.count < all.count ? String(offset + page.count) : nil
+        return Envelope(PaymentExceptionList(items: page.map(PaymentExceptionResponse.init), nextCursor: next))
     }
 
     /// Sandbox: pays the order at once through a signed notification.
@@ -94,4 +121,27 @@ struct PaymentController {
         return try await engine.confirmPayment(orderNo: transaction.outTradeNo, transactionID: transaction.transactionID,
                                                amountFen: transaction.amountTotalFen)
     }
+}
+
+struct PaymentExceptionResponse: Encodable, Sendable {
+    var transactionId: String
+    var orderNo: String
+    var orderId: EntityID?
+    var amountFen: Int64
+    var reason: String
+    var recordedAt: String
+
+    init(_ exception: PaymentException) {
+        transactionId = exception.transactionID
+        orderNo = exception.orderNo
+        orderId = exception.orderID == 0 ? nil : EntityID(exception.orderID)
+        amountFen = exception.amountFen
+        reason = exception.reason.name
+        recordedAt = APITime.format(ms: exception.recordedAtMs)
+    }
+}
+
+struct PaymentExceptionList: Encodable, Sendable {
+    var items: [PaymentExceptionResponse]
+    var nextCursor: String?
 }
