@@ -15,10 +15,17 @@ struct ArchiveWiring: Sendable {
     static func configuration() throws -> ArchiveConfiguration? {
         guard let url = Environment.string("MALL_DATABASE_URL") else { return nil }
         var configuration = try ArchiveConfiguration(databaseURL: url)
-        if let pool = Environment.int("MALL_ARCHIVE_POOL_SIZE") { configuration.poolSize = pool }
-        if let batch = Environment.int("MALL_ARCHIVE_BATCH_RECORDS") { configuration.batchRecordsMax = batch }
-        if let interval = Environment.int("MALL_ARCHIVE_INTERVAL_MS") { configuration.batchIntervalMs = interval }
+        // Bounded here: the archiver treats a value out of range as a programming error.
+        if let pool = try bounded("MALL_ARCHIVE_POOL_SIZE", 1...64) { configuration.poolSize = pool }
+        if let batch = try bounded("MALL_ARCHIVE_BATCH_RECORDS", 1...1_000_000) { configuration.batchRecordsMax = batch }
+        if let interval = try bounded("MALL_ARCHIVE_INTERVAL_MS", 1...3_600_000) { configuration.batchIntervalMs = interval }
         return configuration
+    }
+
+    private static func bounded(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let value = Environment.int(name) else { return nil }
+        guard range.contains(value) else { throw ValidationError("\(name) must be \(range.lowerBound) to \(range.upperBound)") }
+        return value
     }
 
     static func make(engine: MallEngine, logger: Logger) throws -> ArchiveWiring? {

@@ -36,7 +36,9 @@ func temporaryDirectory(_ prefix: String) -> String {
 }
 
 /// A product with one SKU and a flash sale on it with `stock` units, running now.
+/// The per-user limit is capped at `MallLimits.limitPerUserMax`: callers spread purchases over enough buyers.
 func makeSale(_ engine: MallEngine, stock: Int64, limitPerUser: Int64) async throws -> (activityID: UInt64, skuID: UInt64) {
+    let limitPerUser = min(limitPerUser, MallLimits.limitPerUserMax)
     let product = try await engine.createProduct(NewProduct(name: "bench", skus: [
         .init(name: "sku", spec: [], priceFen: 100, stock: stock),
     ]))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
@@ -58,7 +59,7 @@ struct HTTPSetup: AsyncParsableCommand {
         let sale = try await post(client, "/admin/v1/seckill/activities", [
             "name": "bench sale",
             "startTime": now.addingTimeInterval(-60).ISO8601Format(), "endTime": now.addingTimeInterval(86_400).ISO8601Format(),
-            "items": [["skuId": skuID, "seckillPriceFen": 50, "stock": stock, "limitPerUser": stock]],
+            "items": [["skuId": skuID, "seckillPriceFen": 50, "stock": stock, "limitPerUser": min(stock, Int(MallLimits.limitPerUserMax))]],
         ], token: adminToken)
         let activityID = try string(sale, "id")
         var tokens: [String] = []

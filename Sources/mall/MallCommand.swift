@@ -29,4 +29,13 @@ struct DataOptions: ParsableArguments {
     }
 
     var resolvedShards: Int { shards ?? Environment.int("MALL_SHARDS") ?? 16 }
+
+    static let shardRange = 1...256
+
+    /// Refuses a shard count out of range before anything is opened with it.
+    func validate() throws {
+        guard Self.shardRange.contains(resolvedShards) else {
+            throw ValidationError("--shards (or MALL_SHARDS) must be \(Self.shardRange.lowerBound) to \(Self.shardRange.upperBound)")
+        }
+    }
 }

@@ -15,7 +15,8 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Recover state from the data directory, then serve the REST API.",
         discussion: """
-            Listens only once recovery has finished. SIGTERM or SIGINT stops accepting connections, \
+            While recovery runs, the port answers 503 ("recovering") to everything but /healthz; the API \
+            listens once recovery has finished. SIGTERM or SIGINT stops accepting connections, \
             drains in-flight requests and syncs the write-ahead log before exiting.
             Environment: MALL_DATA_DIR, MALL_HOST, MALL_PORT, MALL_FSYNC, MALL_SHARDS, \
             MALL_PAYMENT_TIMEOUT_SECONDS, MALL_JWT_SECRET, MALL_ADMIN_USERNAME, MALL_ADMIN_PASSWORD, \
@@ -82,7 +83,12 @@ enum MallServer {
         if settings.engine.fsyncPolicy == .none {
             logger.warning("fsync=none (NOT DURABLE): acknowledged orders can be lost on a crash; benchmarks only")
         }
-        let engine = try MallEngine.open(settings.engine, logger: logger)
+        let configuration = settings.engine
+        let open: @Sendable () async throws -> MallEngine = { try MallEngine.open(configuration, logger: logger) }
+        // Port 0 asks for any free port: the API's would differ from the listener's, so there is none then.
+        let engine = settings.port == 0
+            ? try await open()
+            : try await RecoveringListener(host: settings.host, port: settings.port, logger: logger).whileRecovering(open)
         logger.info("recovered", metadata: ["recovery": "\(engine.recoveryReport)", "wal": "\(engine.walRecovery)"])
         var services = try await makeServices(engine: engine, dataDirectory: settings.engine.dataDirectory, logger: logger)
         try await bootstrapAdmin(engine: engine, logger: logger)
