@@ -62,7 +62,7 @@ struct FrameHeader: Equatable, Sendable {
 
     private func checkBounds(bytesAfterHeader: Int) throws(FrameProblem) {
         guard flags & ~Self.flagLZ4 == 0 else { throw FrameProblem("unknown flags 0x\(String(flags, radix: 16))") }
-        guard firstLSN >= 1, firstLSN <= LSN.max - LSN(recordCount) else {
+        guard firstLSN >= 1, firstLSN <= WALLimits.lsnMax - LSN(recordCount) + 1 else {
             throw FrameProblem("first LSN \(firstLSN) out of range")
         }
         guard recordCount >= 1, Int(recordCount) <= Int(rawLength) / FrameRecords.headerBytes else {

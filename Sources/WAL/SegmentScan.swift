@@ -207,6 +207,12 @@ enum SegmentScan {
         let size = try io.fileSizeBytes(descriptor)
         var info = WALSegmentInfo(file: name.fileName, firstLSN: name.firstLSN, lastLSN: nil, frames: 0, records: 0,
                                   dataBytes: 0, fileSizeBytes: size, rawBytes: 0, storedBytes: 0, problem: nil)
+        guard name.firstLSN <= WALLimits.lsnMax else {
+            info.problem = WALProblem(
+                file: name.fileName, offset: 0, lsn: name.firstLSN, isTornTail: false, tailBytes: 0,
+                reason: "segment name starts at LSN \(name.firstLSN), beyond the largest LSN \(WALLimits.lsnMax)")
+            return info
+        }
         if let expectedLSN, expectedLSN != name.firstLSN {
             info.problem = WALProblem(
                 file: name.fileName, offset: 0, lsn: expectedLSN, isTornTail: false, tailBytes: 0,

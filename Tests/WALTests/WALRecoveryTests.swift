@@ -224,6 +224,44 @@ struct WALRecoveryTests {
         }
     }
 
+    @Test("segment names and frames beyond the largest LSN are refused; the writer stops at it")
+    func largestLSN() async throws {
+        try await withTemporaryDirectory { root in
+            for name in ["8000000000000000.seg", "ffffffffffffffff.seg"] {
+                let directory = root + "/" + name
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try Data(count: 4_096).write(to: URL(fileURLWithPath: directory + "/" + name))
+                #expect {
+                    _ = try WALWriter.open(makeConfiguration(directory))
+                } throws: { error in
+                    guard case let .corrupt(file, _, _, reason) = error as? WALError else { return false }
+                    return file == name && reason.contains("beyond the largest LSN")
+                }
+                #expect(throws: WALError.self) { _ = try readAll(directory, from: LSN.max) }
+            }
+            let directory = root + "/at-limit"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try Data(count: 4_096).write(to: URL(fileURLWithPath: directory + "/7fffffffffffffff.seg"))
+            let (writer, report) = try WALWriter.open(makeConfiguration(directory))
+            #expect(report.lastLSN == WALLimits.lsnMax - 1)
+            let lsn = try writer.enqueue(typeTag: 1, version: 1, timestampMs: 0, payload: [1])
+            #expect(lsn == WALLimits.lsnMax)
+            try await writer.waitDurable(lsn)
+            #expect(throws: WALError.self) { _ = try writer.enqueue(typeTag: 1, version: 1, timestampMs: 0, payload: [2]) }
+            await writer.close()
+            #expect(try readAll(directory, from: WALLimits.lsnMax).map(\.payload) == [[1]])
+
+            var header: [UInt8] = []
+            FrameHeader(flags: 0, firstLSN: WALLimits.lsnMax, recordCount: 2, rawLength: 48, storedLength: 48, crc: 0)
+                .append(to: &header)
+            #expect(throws: FrameProblem.self) {
+                _ = try header.withUnsafeBytes { bytes in
+                    Result { () throws(FrameProblem) in try FrameHeader.parse(bytes, bytesAfterHeader: 48) }
+                }.get()
+            }
+        }
+    }
+
     @Test("verify lists a damaged older segment and still checks the segments after it")
     func verifyReportsEveryProblem() async throws {
         try await withTemporaryDirectory { directory in
