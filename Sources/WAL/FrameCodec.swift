@@ -116,7 +116,9 @@ enum FrameRecords {
     ) throws {
         var offset = 0
         for index in 0..<LSN(header.recordCount) {
-            let expectedLSN = header.firstLSN + index
+            // Callers pass parsed headers, whose LSNs fit; checked anyway so `walk` is total on any header.
+            let (expectedLSN, overflow) = header.firstLSN.addingReportingOverflow(index)
+            guard !overflow else { throw FrameProblem("record LSNs run past \(LSN.max)") }
             guard raw.count - offset >= headerBytes else { throw FrameProblem("record \(expectedLSN) truncated") }
             let lsn = raw.loadLittleEndian(at: offset, as: UInt64.self)
             guard lsn == expectedLSN else { throw FrameProblem("record holds LSN \(lsn), expected \(expectedLSN)") }
