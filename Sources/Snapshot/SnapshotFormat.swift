@@ -71,7 +71,9 @@ enum SnapshotFormat {
             chunkCount: bytes.loadLittleEndian(at: 36))
         let chunkSize = UInt64(header.chunkSizeBytes)
         guard chunkSize >= 1, chunkSize <= UInt64(chunkSizeBytesMax) else { throw .init("chunk size \(chunkSize) out of range") }
-        guard UInt64(header.chunkCount) == (header.rawTotalLength + chunkSize - 1) / chunkSize else {
+        // Rounded up without `raw + chunkSize - 1`, which overflows for a raw length near UInt64.max.
+        let chunksNeeded = header.rawTotalLength / chunkSize + (header.rawTotalLength % chunkSize == 0 ? 0 : 1)
+        guard UInt64(header.chunkCount) == chunksNeeded else {
             throw .init("chunk count \(header.chunkCount) does not match raw length \(header.rawTotalLength)")
         }
         return header
