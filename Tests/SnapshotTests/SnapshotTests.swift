@@ -179,4 +179,12 @@ struct SnapshotTests {
             }
         }
     }
+
+    @Test("the payload reserved before decoding is bounded by the file size, whatever the header claims")
+    func reservationIsBoundedByTheFile() {
+        #expect(SnapshotFormat.payloadReservation(rawTotalLength: 1_000, fileBytes: 600) == 1_000)
+        for fileBytes in [64, 100 << 20, 1 << 30] {
+            #expect(SnapshotFormat.payloadReservation(rawTotalLength: UInt64.max >> 6, fileBytes: fileBytes) <= 4 * fileBytes)
+        }
+    }
 }
