@@ -136,7 +136,13 @@ enum FuzzTrapReport {
         return lengths
     }()
     private static let claimed = Mutex<Set<Int>>([])
+    /// Swift traps raise SIGILL on x86_64 (ud2) and SIGTRAP on arm64 (brk); both re-execute when
+    /// the handler returns. An x86_64 SIGTRAP (int3) would not, so it is left alone there.
+    #if arch(arm64)
     fileprivate static let signals: [Int32] = [SIGILL, SIGTRAP, SIGSEGV, SIGBUS]
+    #else
+    fileprivate static let signals: [Int32] = [SIGILL, SIGSEGV, SIGBUS]
+    #endif
     nonisolated(unsafe) fileprivate static let previous: UnsafeMutablePointer<sigaction> = {
         let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: signals.count)
         previous.initialize(repeating: sigaction(), count: signals.count)
@@ -176,6 +182,7 @@ enum FuzzTrapReport {
     }
 
     fileprivate static func writeRunningCases() {
+        guard (0..<slotCount).contains(where: { lengths[$0] > 0 }) else { return }
         let heading: StaticString = "\nThe process trapped while these fuzz cases ran:"
         _ = Glibc.write(2, heading.utf8Start, heading.utf8CodeUnitCount)
         for slot in 0..<slotCount where lengths[slot] > 0 {
