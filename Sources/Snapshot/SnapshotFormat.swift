@@ -71,7 +71,9 @@ enum SnapshotFormat {
             chunkCount: bytes.loadLittleEndian(at: 36))
         let chunkSize = UInt64(header.chunkSizeBytes)
         guard chunkSize >= 1, chunkSize <= UInt64(chunkSizeBytesMax) else { throw .init("chunk size \(chunkSize) out of range") }
-        guard UInt64(header.chunkCount) == (header.rawTotalLength + chunkSize - 1) / chunkSize else {
+        // Rounded up without `raw + chunkSize - 1`, which overflows for a raw length near UInt64.max.
+        let chunksNeeded = header.rawTotalLength / chunkSize + (header.rawTotalLength % chunkSize == 0 ? 0 : 1)
+        guard UInt64(header.chunkCount) == chunksNeeded else {
             throw .init("chunk count \(header.chunkCount) does not match raw length \(header.rawTotalLength)")
         }
         return header
@@ -139,8 +141,7 @@ extension SnapshotFormat {
             throw .init("trailer chunk count differs from the header")
         }
         var payload: [UInt8] = []
-        // The CRCs passed, but bound the reservation by what the file could hold anyway (LZ4 < 256:1).
-        payload.reserveCapacity(Int(min(header.rawTotalLength, UInt64(bytes.count) * 256)))
+        payload.reserveCapacity(payloadReservation(rawTotalLength: header.rawTotalLength, fileBytes: bytes.count))
         var offset = headerBytes
         for index in 0..<header.chunkCount {
             let expectedRaw = index + 1 < header.chunkCount
@@ -153,6 +154,14 @@ extension SnapshotFormat {
         guard offset == trailerStart else { throw .init("\(trailerStart - offset) stray bytes before the trailer") }
         guard UInt64(payload.count) == header.rawTotalLength else { throw .init("payload length mismatch") }
         return (header, payload)
+    }
+
+    /// Bytes to reserve for the payload before any chunk is decoded. The header's claim passed its
+    /// CRC but is not proven yet: reserving 256x the file (all LZ4 could expand it to) would ask
+    /// malloc for more than the machine has once a file is ~100 MB, and a failed allocation traps.
+    /// Past a typical ratio the array grows as verified chunks are appended.
+    static func payloadReservation(rawTotalLength: UInt64, fileBytes: Int) -> Int {
+        Int(min(rawTotalLength, UInt64(fileBytes) * 4))
     }
 
     private static func decodeChunk(

@@ -34,6 +34,7 @@ public struct SnapshotStore: Sendable {
     public func write(lsn: UInt64, createdAtMs: Int64, payload: [UInt8]) throws(SnapshotError) -> SnapshotInfo {
         do {
             try io.makeDirectory(directory)
+            try io.restrictDirectoryMode(directory, to: FilePermissions.directory)
             try removeTemporaryFiles()
             let name = Self.fileName(lsn: lsn)
             let temporaryPath = joinPath(directory, name + ".tmp")
@@ -48,6 +49,9 @@ public struct SnapshotStore: Sendable {
     }
 
     /// Snapshots in the directory, newest (highest LSN) first; empty when there is no directory.
+    ///
+    /// Start-up lists the store first, so this is where a directory or snapshot files readable by
+    /// others (written by an older build, or copied in) are tightened to `FilePermissions`.
     /// - Complexity: O(n log n), reading each file's header.
     public func list() throws(SnapshotError) -> [SnapshotInfo] {
         let names: [String]
@@ -55,6 +59,7 @@ public struct SnapshotStore: Sendable {
             if case .io(_, let code) = error, code == ENOENT { return [] }
             throw .io(error)
         }
+        do { try io.restrictDirectoryMode(directory, to: FilePermissions.directory) } catch { throw .io(error) }
         var infos: [SnapshotInfo] = []
         for name in names {
             guard let lsn = Self.lsn(fileName: name) else { continue }
@@ -129,6 +134,7 @@ extension SnapshotStore {
     private func info(_ name: String, lsn: UInt64) throws(WALError) -> SnapshotInfo {
         let descriptor = try io.openFile(joinPath(directory, name), mode: .readOnly)
         defer { io.closeFile(descriptor) }
+        try io.restrictMode(descriptor, to: FilePermissions.file)
         let sizeBytes = try io.fileSizeBytes(descriptor)
         let headerBytes = try io.readBytes(descriptor, count: SnapshotFormat.headerBytes, offsetBytes: 0)
         let header = headerBytes.withUnsafeBytes { try? SnapshotFormat.decodeHeader($0) }
@@ -149,6 +155,8 @@ extension SnapshotStore {
         guard chunkCount <= Int(UInt32.max) else { throw .invalidRequest("payload of \(payload.count) bytes has too many chunks") }
         let descriptor = try io.openFile(path, mode: .createOrTruncate)
         defer { io.closeFile(descriptor) }
+        // Created 0600, but truncating a file left by someone else keeps its mode.
+        try io.restrictMode(descriptor, to: FilePermissions.file)
         var output = SnapshotOutput(io: io, descriptor: descriptor)
         try output.append(SnapshotFormat.encode(.init(
             lsn: lsn, createdAtMs: createdAtMs, rawTotalLength: UInt64(payload.count),

@@ -62,7 +62,7 @@ struct FrameHeader: Equatable, Sendable {
 
     private func checkBounds(bytesAfterHeader: Int) throws(FrameProblem) {
         guard flags & ~Self.flagLZ4 == 0 else { throw FrameProblem("unknown flags 0x\(String(flags, radix: 16))") }
-        guard firstLSN >= 1, firstLSN <= LSN.max - LSN(recordCount) else {
+        guard firstLSN >= 1, firstLSN <= WALLimits.lsnMax - LSN(recordCount) + 1 else {
             throw FrameProblem("first LSN \(firstLSN) out of range")
         }
         guard recordCount >= 1, Int(recordCount) <= Int(rawLength) / FrameRecords.headerBytes else {
@@ -116,7 +116,9 @@ enum FrameRecords {
     ) throws {
         var offset = 0
         for index in 0..<LSN(header.recordCount) {
-            let expectedLSN = header.firstLSN + index
+            // Callers pass parsed headers, whose LSNs fit; checked anyway so `walk` is total on any header.
+            let (expectedLSN, overflow) = header.firstLSN.addingReportingOverflow(index)
+            guard !overflow else { throw FrameProblem("record LSNs run past \(LSN.max)") }
             guard raw.count - offset >= headerBytes else { throw FrameProblem("record \(expectedLSN) truncated") }
             let lsn = raw.loadLittleEndian(at: offset, as: UInt64.self)
             guard lsn == expectedLSN else { throw FrameProblem("record holds LSN \(lsn), expected \(expectedLSN)") }

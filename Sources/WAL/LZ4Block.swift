@@ -7,6 +7,10 @@ public struct LZ4BlockError: Error, CustomStringConvertible, Equatable {
 
 /// The LZ4 block format (no frame header): liblz4's `LZ4_compress_default` and `LZ4_decompress_safe`.
 public enum LZ4Block {
+    /// The largest raw/stored ratio of an LZ4 block: a match sequence of token, offset and e length
+    /// bytes (3 + e stored) yields at most 18 + 255e raw bytes, literals at most one per byte.
+    public static let maxExpansion = 255
+
     /// Compresses `input`; nil when that would not make it smaller (or it is too large for LZ4).
     /// - Complexity: O(n).
     public static func compress(_ input: [UInt8]) -> [UInt8]? {
@@ -50,6 +54,11 @@ public enum LZ4Block {
             throw LZ4BlockError(reason: "length out of range (raw \(rawLength), stored \(input.count))")
         }
         if rawLength == 0 && input.isEmpty { return [] }
+        // Bound the allocation by what the input can hold: a length read from a file must not make
+        // a few stored bytes allocate gigabytes.
+        guard rawLength <= input.count * maxExpansion else {
+            throw LZ4BlockError(reason: "raw length \(rawLength) exceeds what \(input.count) stored bytes can expand to")
+        }
         var output = [UInt8](repeating: 0, count: rawLength)
         let produced = output.withUnsafeMutableBytes { destination in
             LZ4_decompress_safe(

@@ -38,6 +38,39 @@ public protocol SegmentIO: Sendable {
     func makeDirectory(_ path: String) throws(WALError)
     func rename(_ sourcePath: String, to destinationPath: String) throws(WALError)
     func removeFile(_ path: String) throws(WALError)
+    /// Clears the permission bits of an open file or directory that `allowedMode` lacks (`fstat`,
+    /// then `fchmod` only when a bit must go). Has a default implementation, on the descriptor.
+    func restrictMode(_ descriptor: Int32, to allowedMode: UInt32) throws(WALError)
+    /// The same for the directory at `path`. Has a default implementation.
+    func restrictDirectoryMode(_ path: String, to allowedMode: UInt32) throws(WALError)
+}
+
+/// Who may read the journal and the snapshots: they hold every user's data, so only the owner.
+public enum FilePermissions {
+    /// Segment and snapshot files (temporary ones too).
+    public static let file: UInt32 = 0o600
+    /// The WAL and snapshot directories.
+    public static let directory: UInt32 = 0o700
+}
+
+extension SegmentIO {
+    public func restrictMode(_ descriptor: Int32, to allowedMode: UInt32) throws(WALError) {
+        var status = stat()
+        guard Glibc.fstat(descriptor, &status) == 0 else { throw WALError.io(operation: "fstat", errno: errno) }
+        let mode = UInt32(status.st_mode) & 0o7777
+        guard mode & ~allowedMode != 0 else { return }
+        var result: Int32
+        repeat { result = Glibc.fchmod(descriptor, mode_t(mode & allowedMode)) } while result != 0 && errno == EINTR
+        guard result == 0 else { throw WALError.io(operation: "fchmod", errno: errno) }
+    }
+
+    public func restrictDirectoryMode(_ path: String, to allowedMode: UInt32) throws(WALError) {
+        var descriptor: Int32
+        repeat { descriptor = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } while descriptor < 0 && errno == EINTR
+        guard descriptor >= 0 else { throw WALError.io(operation: "open directory", errno: errno) }
+        defer { Glibc.close(descriptor) }
+        try restrictMode(descriptor, to: allowedMode)
+    }
 }
 
 extension SegmentIO {
@@ -84,7 +117,7 @@ public struct PosixSegmentIO: SegmentIO {
         case .createNew: flags = O_RDWR | O_CREAT | O_EXCL
         case .createOrTruncate: flags = O_WRONLY | O_CREAT | O_TRUNC
         }
-        let descriptor = try retrying("open") { Glibc.open(path, flags | O_CLOEXEC, 0o644) }
+        let descriptor = try retrying("open") { Glibc.open(path, flags | O_CLOEXEC, mode_t(FilePermissions.file)) }
         return descriptor
     }
 
@@ -145,11 +178,12 @@ public struct PosixSegmentIO: SegmentIO {
         return names
     }
 
+    /// Missing components are created `FilePermissions.directory`; existing ones are left as they are.
     public func makeDirectory(_ path: String) throws(WALError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix += component
-            if Glibc.mkdir(prefix, 0o755) != 0 {
+            if Glibc.mkdir(prefix, mode_t(FilePermissions.directory)) != 0 {
                 let code = errno
                 if code != EEXIST { throw WALError.io(operation: "mkdir", errno: code) }
             }

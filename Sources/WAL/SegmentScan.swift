@@ -1,3 +1,5 @@
+import Glibc
+
 /// A problem found in a segment.
 public struct WALProblem: Sendable, Equatable, CustomStringConvertible {
     public var file: String
@@ -6,8 +8,8 @@ public struct WALProblem: Sendable, Equatable, CustomStringConvertible {
     public var lsn: LSN?
     public var reason: String
     /// The problem is in the newest segment, may be a write cut short (bad header, short or
-    /// CRC-failing frame) and nothing valid follows it: a torn tail. Recovery truncates it;
-    /// any other problem refuses to start.
+    /// CRC-failing frame, or a zeroed header with nonzero bytes after it) and nothing valid
+    /// follows it: a torn tail. Recovery truncates it; any other problem refuses to start.
     public var isTornTail: Bool
     /// For a torn tail: bytes from `offset` through the last nonzero byte of the file.
     public var tailBytes: Int
@@ -120,27 +122,45 @@ struct SegmentScanner {
         }
     }
 
-    /// Looks past a bad frame at the current offset: is there a valid frame with LSNs at least
-    /// `lsnAtLeast` later in the file (then the damage is not a torn tail), and where is the last
-    /// nonzero byte?
+    /// What lies from the current offset to the end of the file.
+    struct Tail {
+        /// The first valid frame found after the current offset, with LSNs at least the ones asked for.
+        var laterFrame: (offset: Int, header: FrameHeader)?
+        /// Bytes from the current offset through the last nonzero byte of the file; 0 when all
+        /// zeros. Only computed when no later frame was found.
+        var tailBytes: Int
+    }
+
+    /// Looks past the current offset, where a frame failed to validate or a zeroed header ended the
+    /// data: is there a valid frame with LSNs at least `lsnAtLeast` later in the file (then the
+    /// damage is not the end of the log), and where is the last nonzero byte?
     /// - Complexity: O(file size) reads, plus one frame read per magic-number candidate.
-    func inspectTail(lsnAtLeast: LSN) throws(WALError) -> (hasLaterFrame: Bool, tailBytes: Int) {
+    func inspectTail(lsnAtLeast: LSN) throws(WALError) -> Tail {
         let magic = withUnsafeBytes(of: FrameHeader.magic.littleEndian) { Array($0) }
-        var lastNonZero = offsetBytes
+        var lastNonZero: Int?
         var candidates = 0
-        var chunkStart = offsetBytes + 1
+        var chunkStart = offsetBytes
         while chunkStart < fileSizeBytes {
             let chunk = try io.readBytes(descriptor, count: min(Self.tailChunkBytes, fileSizeBytes - chunkStart),
                                          offsetBytes: chunkStart)
-            if let index = chunk.lastIndex(where: { $0 != 0 }) { lastNonZero = max(lastNonZero, chunkStart + index) }
-            var index = 0
+            // The usual tail is preallocated zeros: skip them at memcmp speed.
+            if let index = Self.isAllZero(chunk) ? nil : chunk.lastIndex(where: { $0 != 0 }) {
+                lastNonZero = max(lastNonZero ?? 0, chunkStart + index)
+            } else {
+                // All zeros: no magic number here either (chunks overlap by magic.count - 1 bytes).
+                guard chunk.count > magic.count else { break }
+                chunkStart += chunk.count - (magic.count - 1)
+                continue
+            }
+            // The frame at the current offset itself is known not to validate.
+            var index = chunkStart == offsetBytes ? 1 : 0
             while index + magic.count <= chunk.count {
                 if chunk[index] == magic[0] && chunk[index + 1] == magic[1]
                     && chunk[index + 2] == magic[2] && chunk[index + 3] == magic[3] {
                     candidates += 1
                     if candidates <= Self.laterFrameCandidatesMax,
-                       try isValidFrame(at: chunkStart + index, lsnAtLeast: lsnAtLeast) {
-                        return (true, lastNonZero + 1 - offsetBytes)
+                       let header = try validFrame(at: chunkStart + index, lsnAtLeast: lsnAtLeast) {
+                        return Tail(laterFrame: (chunkStart + index, header), tailBytes: 0)
                     }
                 }
                 index += 1
@@ -148,14 +168,22 @@ struct SegmentScanner {
             guard chunk.count > magic.count else { break }
             chunkStart += chunk.count - (magic.count - 1)
         }
-        return (false, lastNonZero + 1 - offsetBytes)
+        return Tail(laterFrame: nil, tailBytes: lastNonZero.map { $0 + 1 - offsetBytes } ?? 0)
     }
 
-    private func isValidFrame(at offset: Int, lsnAtLeast: LSN) throws(WALError) -> Bool {
+    /// Every byte equals the next one, and the first is zero.
+    private static func isAllZero(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, raw.count > 1 else { return (raw.first ?? 0) == 0 }
+            return raw[0] == 0 && memcmp(base, base + 1, raw.count - 1) == 0
+        }
+    }
+
+    private func validFrame(at offset: Int, lsnAtLeast: LSN) throws(WALError) -> FrameHeader? {
         var probe = SegmentScanner(io: io, descriptor: descriptor, fileSizeBytes: fileSizeBytes,
                                    offsetBytes: offset, nextLSN: nil)
-        if case .frame(let header, _) = try probe.next() { return header.firstLSN >= lsnAtLeast }
-        return false
+        if case .frame(let header, _) = try probe.next(), header.firstLSN >= lsnAtLeast { return header }
+        return nil
     }
 }
 
@@ -164,10 +192,14 @@ enum SegmentScan {
     /// Validates every frame of `name` in order, calling `onFrame` for each (return false to stop
     /// early). Stops at the end of data or the first problem, which it records in the result.
     /// - Parameter expectedLSN: the LSN this segment must start with (nil for the first one read).
-    /// - Complexity: O(segment size).
+    /// - Parameter detectHoles: when the data ends at a zeroed header, read the rest of the file:
+    ///   a valid frame after it is corruption (a zeroed region hides records), and in the newest
+    ///   segment nonzero bytes after it are a torn tail. Recovery, verify and truncate ask for it;
+    ///   `forEach`, which tails a live log once per batch, does not pay for it.
+    /// - Complexity: O(segment size) with `detectHoles`, else O(data bytes).
     static func scan(
         io: any SegmentIO, directory: String, name: SegmentName, expectedLSN: LSN?, isNewest: Bool,
-        skipBeforeLSN: LSN = 0,
+        skipBeforeLSN: LSN = 0, detectHoles: Bool = true,
         onFrame: (FrameHeader, [UInt8]) throws -> Bool = { _, _ in true }
     ) throws -> WALSegmentInfo {
         let descriptor = try io.openFile(joinPath(directory, name.fileName), mode: .readOnly)
@@ -175,6 +207,12 @@ enum SegmentScan {
         let size = try io.fileSizeBytes(descriptor)
         var info = WALSegmentInfo(file: name.fileName, firstLSN: name.firstLSN, lastLSN: nil, frames: 0, records: 0,
                                   dataBytes: 0, fileSizeBytes: size, rawBytes: 0, storedBytes: 0, problem: nil)
+        guard name.firstLSN <= WALLimits.lsnMax else {
+            info.problem = WALProblem(
+                file: name.fileName, offset: 0, lsn: name.firstLSN, isTornTail: false, tailBytes: 0,
+                reason: "segment name starts at LSN \(name.firstLSN), beyond the largest LSN \(WALLimits.lsnMax)")
+            return info
+        }
         if let expectedLSN, expectedLSN != name.firstLSN {
             info.problem = WALProblem(
                 file: name.fileName, offset: 0, lsn: expectedLSN, isTornTail: false, tailBytes: 0,
@@ -183,19 +221,37 @@ enum SegmentScan {
         }
         var scanner = SegmentScanner(io: io, descriptor: descriptor, fileSizeBytes: size, nextLSN: name.firstLSN)
         scanner.skipBeforeLSN = skipBeforeLSN
+        // A problem is confirmed by reading its offset again after looking past it: a reader racing
+        // a live writer (verify on a running server) may see a frame half written, or its header
+        // not yet written, and then the frames written after it.
+        var confirmingOffset: Int?
         while true {
             switch try scanner.next() {
             case let .skipped(header):
                 info.add(header)
                 info.dataBytes = scanner.offsetBytes
             case .end:
+                if detectHoles, let problem = try describeEnd(scanner: scanner, isNewest: isNewest, file: name.fileName) {
+                    if confirmingOffset != scanner.offsetBytes {
+                        confirmingOffset = scanner.offsetBytes
+                        continue
+                    }
+                    info.problem = problem
+                    return info
+                }
                 if !isNewest && info.frames == 0 {
                     info.problem = WALProblem(file: name.fileName, offset: 0, lsn: name.firstLSN,
                                               isTornTail: false, tailBytes: 0, reason: "an older segment holds no frames")
                 }
                 return info
             case let .bad(problem, mayBeTorn):
-                info.problem = try describe(problem, mayBeTorn: mayBeTorn && isNewest, scanner: scanner, file: name.fileName)
+                let described = try describe(problem, mayBeTorn: mayBeTorn && isNewest, scanner: scanner,
+                                             file: name.fileName)
+                if confirmingOffset != scanner.offsetBytes {
+                    confirmingOffset = scanner.offsetBytes
+                    continue
+                }
+                info.problem = described
                 return info
             case let .frame(header, raw):
                 info.add(header)
@@ -212,11 +268,35 @@ enum SegmentScan {
                                 tailBytes: 0, reason: problem.reason)
         if mayBeTorn {
             let tail = try scanner.inspectTail(lsnAtLeast: lsn)
-            result.isTornTail = !tail.hasLaterFrame
-            result.tailBytes = tail.tailBytes
-            if tail.hasLaterFrame { result.reason += "; a valid frame follows it, so this is not a torn tail" }
+            if let later = tail.laterFrame {
+                result.reason += "; a valid frame holding LSN \(later.header.firstLSN)...\(later.header.lastLSN) "
+                    + "follows at offset \(later.offset), so this is not a torn tail"
+            } else {
+                result.isTornTail = true
+                result.tailBytes = tail.tailBytes
+            }
         }
         return result
+    }
+
+    /// The data ended at a zeroed header: nil when the rest of the file is zeros too (the end of
+    /// the log); a torn tail when only bytes that hold no valid frame follow, in the newest
+    /// segment; corruption when a valid frame follows (a zeroed region hides records that may
+    /// have been acknowledged: truncating would let the writer overwrite them).
+    private static func describeEnd(scanner: SegmentScanner, isNewest: Bool,
+                                    file: String) throws(WALError) -> WALProblem? {
+        guard let lsn = scanner.nextLSN else { return nil }
+        let tail = try scanner.inspectTail(lsnAtLeast: lsn)
+        if let later = tail.laterFrame {
+            return WALProblem(
+                file: file, offset: scanner.offsetBytes, lsn: lsn, isTornTail: false, tailBytes: 0,
+                reason: "zeroed frame header after LSN \(lsn - 1), but a valid frame holding LSN "
+                    + "\(later.header.firstLSN)...\(later.header.lastLSN) follows at offset \(later.offset): "
+                    + "a zeroed region hides records, refusing to treat it as the end of the log")
+        }
+        guard isNewest, tail.tailBytes > 0 else { return nil }
+        return WALProblem(file: file, offset: scanner.offsetBytes, lsn: lsn, isTornTail: true, tailBytes: tail.tailBytes,
+                          reason: "zeroed frame header followed by \(tail.tailBytes) bytes that hold no valid frame")
     }
 }
 

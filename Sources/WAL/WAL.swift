@@ -70,4 +70,7 @@ public enum WALLimits {
     public static let frameRawBytesMax = 64 << 20
     /// `WALConfiguration.batchBytesMax` may not exceed this.
     public static let batchBytesMaxLimit = 32 << 20
+    /// The largest LSN: LSNs fit a signed 64-bit integer (PostgreSQL `bigint`), and LSN arithmetic
+    /// on values read from disk (segment names, frame headers) can never overflow.
+    public static let lsnMax: LSN = LSN(Int64.max)
 }

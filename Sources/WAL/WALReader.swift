@@ -37,7 +37,9 @@ public struct WALReader: Sendable {
     ///
     /// Throws `WALError.corrupt` (naming file and LSN) on a bad frame anywhere but the torn tail
     /// of the newest segment, which just ends the iteration, and `WALError.missingRecords` when
-    /// records from `from` on were deleted.
+    /// records from `from` on were deleted. A zeroed header ends a segment without the rest of the
+    /// file being read (this runs once per archiver batch); `WALWriter.open` and `verify` refuse
+    /// a log where valid frames follow such a hole.
     /// - Complexity: O(bytes from the segment holding `from` to the end).
     public func forEach(from: LSN, through: LSN = .max, _ body: (WALRecord) throws -> Void) throws {
         let names = try SegmentName.list(in: directory, io: io)
@@ -50,7 +52,7 @@ public struct WALReader: Sendable {
             var isDone = false
             let info = try SegmentScan.scan(
                 io: io, directory: directory, name: names[index], expectedLSN: expectedLSN,
-                isNewest: index == names.count - 1, skipBeforeLSN: start
+                isNewest: index == names.count - 1, skipBeforeLSN: start, detectHoles: false
             ) { header, raw in
                 if header.firstLSN > through { isDone = true; return false }
                 if header.lastLSN >= start { try Self.emit(raw, header: header, from: start, through: through, body) }

@@ -5,8 +5,10 @@ enum WALRecovery {
         let io = configuration.io
         let directory = configuration.directory
         try io.makeDirectory(directory)
+        try io.restrictDirectoryMode(directory, to: FilePermissions.directory)
         let lock = try DirectoryLock(directory: directory)
         let names = try SegmentName.list(in: directory, io: io)
+        try restrictModes(names, configuration: configuration)
         var report = WALRecoveryReport(segments: names.count, lastLSN: 0, truncatedTail: nil,
                                        fsyncPolicy: configuration.fsyncPolicy)
         var expectedLSN: LSN?
@@ -48,6 +50,16 @@ enum WALRecovery {
         }
         appender.adopt(name, descriptor: descriptor, offsetBytes: info.dataBytes, fileSizeBytes: info.fileSizeBytes)
         return tail
+    }
+
+    /// Segments written by an older build, or copied in, may be readable by others: tighten them.
+    private static func restrictModes(_ names: [SegmentName], configuration: WALConfiguration) throws(WALError) {
+        let io = configuration.io
+        for name in names {
+            let descriptor = try io.openFile(joinPath(configuration.directory, name.fileName), mode: .readOnly)
+            defer { io.closeFile(descriptor) }
+            try io.restrictMode(descriptor, to: FilePermissions.file)
+        }
     }
 
     private static func validate(_ configuration: WALConfiguration) throws(WALError) {

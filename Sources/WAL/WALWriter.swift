@@ -55,6 +55,10 @@ public final class WALWriter: Sendable {
         let (lsn, shouldWake) = try core.state.withLock { state throws(WALError) -> (LSN, Bool) in
             guard state.isAccepting else { throw state.failure.map { .writerFailed($0) } ?? .closed }
             guard state.lastEnqueuedLSN - state.durableLSN < LSN(queueRecordsMax) else { throw .overloaded }
+            // Reachable only from a log whose names claim LSNs near the limit (recovery refuses beyond it).
+            guard state.lastEnqueuedLSN < WALLimits.lsnMax else {
+                throw .invalidRequest("the log has reached the largest LSN \(WALLimits.lsnMax)")
+            }
             state.lastEnqueuedLSN += 1
             state.pending.append(WALRecord(lsn: state.lastEnqueuedLSN, typeTag: typeTag, version: version,
                                            timestampMs: timestampMs, payload: payload))

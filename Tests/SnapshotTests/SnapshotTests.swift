@@ -156,4 +156,35 @@ struct SnapshotTests {
             }
         }
     }
+
+    @Test("a header whose raw length is near UInt64.max is refused by list and read, not a trap")
+    func hugeRawLengthIsRefused() throws {
+        try withTemporaryDirectory { directory in
+            let store = smallChunkStore(directory)
+            let info = try store.write(lsn: 5, createdAtMs: 7, payload: makeState(bytes: 2_500, seed: 1))
+            let path = directory + "/" + info.file
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            for rawTotalLength in [UInt64.max, UInt64.max - 998, UInt64(Int64.max) + 1] {
+                bytes.storeLittleEndian(rawTotalLength, at: 24)
+                bytes.storeLittleEndian(CRC32C.checksum(bytes[..<40]), at: 40)
+                #expect(throws: SnapshotFormatProblem.self) {
+                    _ = try bytes.withUnsafeBytes { raw in
+                        Result { () throws(SnapshotFormatProblem) in try SnapshotFormat.decodeHeader(raw) }
+                    }.get()
+                }
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                let listed = try store.list()
+                #expect(listed.map(\.lsn) == [5] && listed.first?.createdAtMs == 0, "listed, its header not trusted")
+                #expect(throws: SnapshotError.self) { try store.read(info) }
+            }
+        }
+    }
+
+    @Test("the payload reserved before decoding is bounded by the file size, whatever the header claims")
+    func reservationIsBoundedByTheFile() {
+        #expect(SnapshotFormat.payloadReservation(rawTotalLength: 1_000, fileBytes: 600) == 1_000)
+        for fileBytes in [64, 100 << 20, 1 << 30] {
+            #expect(SnapshotFormat.payloadReservation(rawTotalLength: UInt64.max >> 6, fileBytes: fileBytes) <= 4 * fileBytes)
+        }
+    }
 }

@@ -34,6 +34,34 @@ struct CodecTests {
         #expect(LZ4Block.compress([]) == nil)
     }
 
+    @Test("a raw length beyond what the stored bytes can expand to is refused before allocating it")
+    func lz4RefusesImpossibleLengths() throws {
+        let zeros = [UInt8](repeating: 0, count: 4_000)
+        let compressed = try #require(LZ4Block.compress(zeros))
+        #expect(zeros.count <= compressed.count * LZ4Block.maxExpansion)
+        #expect(try LZ4Block.decompress(compressed, rawLength: zeros.count) == zeros)
+        for (input, rawLength) in [([UInt8](repeating: 0x11, count: 8), 256 << 20), (compressed, compressed.count * 255 + 1)] {
+            #expect {
+                _ = try LZ4Block.decompress(input, rawLength: rawLength)
+            } throws: { error in
+                (error as? LZ4BlockError)?.reason.contains("can expand to") == true
+            }
+        }
+    }
+
+    @Test("walking records whose LSNs would pass UInt64.max throws instead of overflowing")
+    func walkRefusesLSNOverflow() {
+        var raw: [UInt8] = []
+        for _ in 0..<2 {
+            FrameRecords.append(WALRecord(lsn: .max, typeTag: 1, version: 1, timestampMs: 0, payload: []), to: &raw)
+        }
+        let header = FrameHeader(flags: 0, firstLSN: .max, recordCount: 2, rawLength: UInt32(raw.count),
+                                 storedLength: UInt32(raw.count), crc: 0)
+        #expect(throws: FrameProblem.self) {
+            try raw.withUnsafeBytes { bytes in try FrameRecords.walk(bytes, header: header) { _, _, _ in } }
+        }
+    }
+
     @Test("LZ4 decompression of garbage or with a wrong length throws instead of crashing")
     func lz4RejectsGarbage() throws {
         let text = Array(String(repeating: "abcdefgh", count: 100).utf8)

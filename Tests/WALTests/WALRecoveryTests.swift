@@ -133,6 +133,135 @@ struct WALRecoveryTests {
         }
     }
 
+    @Test("a zeroed frame header in the newest segment with valid frames after it refuses to open, naming file and LSN")
+    func zeroedRegionBeforeValidFramesRefuses() async throws {
+        try await withTemporaryDirectory { directory in
+            let (writer, _) = try WALWriter.open(makeConfiguration(directory, segmentSizeBytes: 1 << 20))
+            var generator = SeededGenerator(seed: 8)
+            _ = try await appendRecords(writer, count: 120, frameRecords: 6, generator: &generator)
+            await writer.close()
+            let file = "0000000000000001.seg"
+            let path = directory + "/" + file
+            let ends = try frameEnds(directory, file: file)
+            try #require(try segmentPaths(directory).count == 1 && ends.count >= 10)
+            let pristine = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            for hole in [1, ends.count / 2, ends.count - 2] {
+                // Zero the header of frame `hole`: it reads like the end of the log.
+                let start = ends[hole - 1].end
+                let lastGood = ends[hole - 1].lastLSN
+                var bytes = pristine
+                bytes.replaceSubrange(start..<(start + FrameHeader.sizeBytes),
+                                      with: [UInt8](repeating: 0, count: FrameHeader.sizeBytes))
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                #expect {
+                    _ = try WALWriter.open(makeConfiguration(directory, segmentSizeBytes: 1 << 20))
+                } throws: { error in
+                    guard case let .corrupt(errorFile, offset, lsn, reason) = error as? WALError else { return false }
+                    return errorFile == file && offset == start && lsn == lastGood + 1
+                        && reason.contains("after LSN \(lastGood)")
+                        && reason.contains("holding LSN \(ends[hole].lastLSN + 1)...\(ends[hole + 1].lastLSN) follows at offset \(ends[hole].end)")
+                }
+                #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) == bytes, "nothing was truncated")
+                let report = try WALReader(directory: directory).verify()
+                #expect(report.problems.count == 1 && report.problems.first?.isTornTail == false)
+                #expect(report.problems.first?.offset == start)
+            }
+            try Data(pristine).write(to: URL(fileURLWithPath: path))
+        }
+    }
+
+    @Test("zeros at the true end of the newest segment open: all zeros as the end, a zeroed header before junk as a torn tail")
+    func zeroedTailOpens() async throws {
+        try await withTemporaryDirectory { directory in
+            let (writer, _) = try WALWriter.open(makeConfiguration(directory, segmentSizeBytes: 1 << 20))
+            var generator = SeededGenerator(seed: 9)
+            let written = try await appendRecords(writer, count: 60, frameRecords: 6, generator: &generator)
+            await writer.close()
+            let file = "0000000000000001.seg"
+            let path = directory + "/" + file
+            let ends = try frameEnds(directory, file: file)
+            let pristine = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            let last = ends.count - 1
+            let start = ends[last - 1].end
+            for zeroesWholeFrame in [true, false] {
+                var bytes = pristine
+                let end = zeroesWholeFrame ? ends[last].end : start + FrameHeader.sizeBytes
+                bytes.replaceSubrange(start..<end, with: [UInt8](repeating: 0, count: end - start))
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                let (reopened, report) = try WALWriter.open(makeConfiguration(directory, segmentSizeBytes: 1 << 20))
+                #expect(report.lastLSN == ends[last - 1].lastLSN)
+                #expect(report.truncatedTail?.file == (zeroesWholeFrame ? nil : file))
+                #expect(report.truncatedTail?.offset == (zeroesWholeFrame ? nil : start))
+                let lsn = try reopened.enqueue(typeTag: 1, version: 1, timestampMs: 1, payload: [1])
+                try await reopened.waitDurable(lsn)
+                await reopened.close()
+                #expect(lsn == ends[last - 1].lastLSN + 1)
+                #expect(try readAll(directory).dropLast() == written.prefix(Int(ends[last - 1].lastLSN)))
+                #expect(try WALReader(directory: directory).verify().isClean)
+            }
+        }
+    }
+
+    @Test("a zeroed frame header in an older segment is named in that segment, not as a gap before the next one")
+    func zeroedRegionInOlderSegmentRefuses() async throws {
+        try await withTemporaryDirectory { directory in
+            _ = try await makeLog(directory, seed: 10, count: 200)
+            let paths = try segmentPaths(directory)
+            try #require(paths.count >= 3)
+            let file = String(paths[0].split(separator: "/").last ?? "")
+            let ends = try frameEnds(directory, file: file)
+            try #require(ends.count >= 3)
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: paths[0])))
+            bytes.replaceSubrange(ends[0].end..<(ends[0].end + FrameHeader.sizeBytes),
+                                  with: [UInt8](repeating: 0, count: FrameHeader.sizeBytes))
+            try Data(bytes).write(to: URL(fileURLWithPath: paths[0]))
+            #expect {
+                _ = try WALWriter.open(makeConfiguration(directory))
+            } throws: { error in
+                guard case let .corrupt(errorFile, offset, lsn, _) = error as? WALError else { return false }
+                return errorFile == file && offset == ends[0].end && lsn == ends[0].lastLSN + 1
+            }
+        }
+    }
+
+    @Test("segment names and frames beyond the largest LSN are refused; the writer stops at it")
+    func largestLSN() async throws {
+        try await withTemporaryDirectory { root in
+            for name in ["8000000000000000.seg", "ffffffffffffffff.seg"] {
+                let directory = root + "/" + name
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try Data(count: 4_096).write(to: URL(fileURLWithPath: directory + "/" + name))
+                #expect {
+                    _ = try WALWriter.open(makeConfiguration(directory))
+                } throws: { error in
+                    guard case let .corrupt(file, _, _, reason) = error as? WALError else { return false }
+                    return file == name && reason.contains("beyond the largest LSN")
+                }
+                #expect(throws: WALError.self) { _ = try readAll(directory, from: LSN.max) }
+            }
+            let directory = root + "/at-limit"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try Data(count: 4_096).write(to: URL(fileURLWithPath: directory + "/7fffffffffffffff.seg"))
+            let (writer, report) = try WALWriter.open(makeConfiguration(directory))
+            #expect(report.lastLSN == WALLimits.lsnMax - 1)
+            let lsn = try writer.enqueue(typeTag: 1, version: 1, timestampMs: 0, payload: [1])
+            #expect(lsn == WALLimits.lsnMax)
+            try await writer.waitDurable(lsn)
+            #expect(throws: WALError.self) { _ = try writer.enqueue(typeTag: 1, version: 1, timestampMs: 0, payload: [2]) }
+            await writer.close()
+            #expect(try readAll(directory, from: WALLimits.lsnMax).map(\.payload) == [[1]])
+
+            var header: [UInt8] = []
+            FrameHeader(flags: 0, firstLSN: WALLimits.lsnMax, recordCount: 2, rawLength: 48, storedLength: 48, crc: 0)
+                .append(to: &header)
+            #expect(throws: FrameProblem.self) {
+                _ = try header.withUnsafeBytes { bytes in
+                    Result { () throws(FrameProblem) in try FrameHeader.parse(bytes, bytesAfterHeader: 48) }
+                }.get()
+            }
+        }
+    }
+
     @Test("verify lists a damaged older segment and still checks the segments after it")
     func verifyReportsEveryProblem() async throws {
         try await withTemporaryDirectory { directory in
