@@ -100,12 +100,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "WALTests", dependencies: ["WAL"], swiftSettings: swiftSettings),
-        .testTarget(name: "SnapshotTests", dependencies: ["Snapshot"], swiftSettings: swiftSettings),
+        // Seeded fuzzing and fault-injecting file access, shared by the test targets.
+        .target(name: "MallTestSupport", dependencies: ["WAL"], path: "Tests/MallTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "WALTests", dependencies: ["WAL", "MallTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "MallTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine", "WAL",
+                "Engine", "WAL", "MallTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -124,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "NetTests",
             dependencies: [
-                "Net", "Engine", "WeChat",
+                "Net", "Engine", "WeChat", "WAL", "MallTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

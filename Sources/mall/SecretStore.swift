@@ -61,11 +61,10 @@ struct SecretStore {
         return data
     }
 
-    private static func tighten(_ path: String, mode: mode_t) throws {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw SecretError.io("stat \(path)", errno) }
-        guard info.st_mode & 0o777 != mode else { return }
-        guard chmod(path, mode) == 0 else { throw SecretError.io("chmod \(path)", errno) }
+    private static func tighten(_ path: String, mode: Int) throws {
+        let current = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        guard current.map({ $0 & 0o777 }) != mode else { return }
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
     }
 }
 

@@ -5,6 +5,7 @@ import Logging
 import Snapshot
 import Testing
 import WAL
+import MallTestSupport
 
 /// Issue 6: nothing traps on what came from outside or from the log, and
 /// recovery keeps every promise of DESIGN.md. Each test fails on the code

@@ -7,6 +7,7 @@ import Net
 import NIOCore
 import NIOFoundationEssentialsCompat
 import Testing
+import WAL
 import WeChat
 
 /// A router over a real engine in a temporary directory, with sandbox WeChat.
@@ -18,11 +19,12 @@ struct TestApp {
 
     static let adminPassword = "s3cret-passw0rd"
 
-    static func make(name: String = #function) async throws -> TestApp {
+    static func make(name: String = #function, segmentIO: any SegmentIO = PosixSegmentIO()) async throws -> TestApp {
         let directory = NSTemporaryDirectory() + "mall-net-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
         var configuration = EngineConfiguration(dataDirectory: directory)
         configuration.shardCount = 4
         configuration.segmentSizeBytes = 1 << 20
+        configuration.segmentIO = segmentIO
         let clock = ManualClock(nowMs: Int64(Date().timeIntervalSince1970 * 1000))
         let engine = try MallEngine.open(configuration, clock: clock, logger: Logger(label: "net-test"))
         _ = try await engine.upsertAdmin(username: "admin", passwordHash: try await AdminPasswords.hash(adminPassword), role: "super_admin")

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Net
 import NIOCore
+import MallTestSupport
 import Testing
 import WeChat
 
@@ -44,6 +45,32 @@ struct PaymentExceptionTests {
             let cancelled = try await client.call(.get, "/api/v1/orders/\(orderID)", token: user)
             #expect(cancelled.data["status"] as? String == "cancelled")
             #expect(try await client.call(.get, "/admin/v1/payments/exceptions", token: user).status == 401)
+        }
+        await app.close()
+    }
+}
+
+@Suite("Readiness")
+struct ReadinessTests {
+    @Test("/readyz answers 200 while writes are acknowledged and 503 with the reason once the WAL writer failed")
+    func readyzAfterWriteFailure() async throws {
+        let io = FailingSyncIO()
+        let app = try await TestApp.make(segmentIO: io)
+        try await app.application.test(.router) { client in
+            let ready = try await client.call(.get, "/readyz")
+            #expect(ready.status == 200)
+            #expect(ready.data["ready"] as? Bool == true)
+            let admin = try await client.adminToken()
+            io.failSyncs()
+            let refused = try await client.call(.post, "/admin/v1/products", token: admin, json: [
+                "name": "after the disk died", "skus": [["name": "a", "priceFen": 1, "stock": 1]],
+            ])
+            #expect(refused.status == 503)
+            let unready = try await client.call(.get, "/readyz")
+            #expect(unready.status == 503)
+            #expect(unready.code == 503)
+            #expect(unready.data["ready"] as? Bool == false)
+            #expect((unready.data["reason"] as? String)?.contains("fdatasync") == true)
         }
         await app.close()
     }

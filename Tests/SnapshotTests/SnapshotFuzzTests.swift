@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WAL
 @testable import Snapshot
+import MallTestSupport
 
 /// DESIGN invariant 10: a snapshot file never traps its reader. Every case must end in a thrown
 /// error or a valid payload; a failing case prints its seed (see `fuzz`).

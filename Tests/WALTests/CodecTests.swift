@@ -1,5 +1,6 @@
 import Testing
 @testable import WAL
+import MallTestSupport
 
 @Suite("CRC32C and LZ4 blocks")
 struct CodecTests {

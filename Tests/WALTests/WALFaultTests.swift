@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import WAL
+import MallTestSupport
 
 @Suite("WAL writer faults")
 struct WALFaultTests {

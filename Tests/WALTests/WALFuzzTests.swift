@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import WAL
+import MallTestSupport
 
 /// DESIGN invariant 10: bytes read from disk never trap. Every case must end in a thrown error or
 /// a valid result; a failing case prints its seed (see `fuzz`).

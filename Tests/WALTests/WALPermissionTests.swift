@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import WAL
+import MallTestSupport
 
 /// The permission bits of `path`.
 func fileMode(_ path: String) throws -> UInt32 {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import WAL
+import MallTestSupport
 
 @Suite("WAL recovery and corruption")
 struct WALRecoveryTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import WAL
+import MallTestSupport
 
 @Suite("WAL writer")
 struct WALWriterTests {

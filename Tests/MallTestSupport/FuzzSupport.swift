@@ -1,5 +1,4 @@
-// Seeded fuzzing for the decoders. Kept identical in Tests/WALTests and Tests/SnapshotTests
-// (test targets cannot share a file); each module relies on its own `SeededGenerator`.
+// Seeded fuzzing for the decoders, shared by the test targets (WAL, Snapshot, Engine).
 
 import Foundation
 import Glibc
@@ -7,24 +6,37 @@ import Synchronization
 import Testing
 import WAL
 
+/// SplitMix64: small, fast, and the same sequence for the same seed on every machine.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
 /// One fuzz case: its generator, and the label that names its seed in every failure.
-struct FuzzTrial {
-    var generator: SeededGenerator
-    let label: String
+public struct FuzzTrial {
+    public var generator: SeededGenerator
+    public let label: String
     fileprivate(set) var failures = 0
 
     /// Records a failure tagged with this case's seed (and how to replay it).
-    mutating func expect(_ condition: Bool, _ message: @autoclosure () -> String,
+    public mutating func expect(_ condition: Bool, _ message: @autoclosure () -> String,
                          sourceLocation: SourceLocation = #_sourceLocation) {
         guard !condition else { return }
         failures += 1
         Issue.record("\(label): \(message())", sourceLocation: sourceLocation)
     }
 
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &generator) }
-    mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &generator) < probability }
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) } }
-    mutating func pick<T>(_ values: [T]) -> T { values[Int.random(in: 0..<values.count, using: &generator)] }
+    public mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &generator) }
+    public mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &generator) < probability }
+    public mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) } }
+    public mutating func pick<T>(_ values: [T]) -> T { values[Int.random(in: 0..<values.count, using: &generator)] }
 }
 
 /// Runs `cases` cases of `body`, each with a generator of its own seed, derived from `seed`
@@ -32,7 +44,7 @@ struct FuzzTrial {
 /// `FUZZ_CASE_SEED=0x...` replays that one case alone. A case that traps cannot report anything
 /// itself: a signal handler prints the seeds of the cases running at that moment.
 /// `body` returns for a valid result or an expected error; any other error thrown is a failure.
-func fuzz(_ name: String, cases: Int, seed: UInt64, _ body: (inout FuzzTrial) async throws -> Void) async {
+public func fuzz(_ name: String, cases: Int, seed: UInt64, _ body: (inout FuzzTrial) async throws -> Void) async {
     let environment = ProcessInfo.processInfo.environment
     func hex(_ text: String?) -> UInt64? {
         text.flatMap { UInt64($0.hasPrefix("0x") ? String($0.dropFirst(2)) : $0, radix: 16) }
@@ -60,17 +72,17 @@ func fuzz(_ name: String, cases: Int, seed: UInt64, _ body: (inout FuzzTrial) as
 }
 
 /// Values that break length arithmetic: 0, 1, sign bits, maxima and their neighbours.
-enum Interesting {
-    static let uint32: [UInt32] = [0, 1, 2, 7, 8, 15, 16, 23, 24, 25, 0x7F, 0x80, 0xFF, 0x100, 0xFFFF, 0x1_0000,
+public enum Interesting {
+    public static let uint32: [UInt32] = [0, 1, 2, 7, 8, 15, 16, 23, 24, 25, 0x7F, 0x80, 0xFF, 0x100, 0xFFFF, 0x1_0000,
                                    0x7FFF_FFFF, 0x8000_0000, 0x8000_0001, 0xFFFF_FFFE, 0xFFFF_FFFF, 64 << 20, (64 << 20) + 1]
-    static let uint64: [UInt64] = [0, 1, 2, 0xFFFF_FFFF, 0x1_0000_0000, UInt64(Int64.max) - 1, UInt64(Int64.max),
+    public static let uint64: [UInt64] = [0, 1, 2, 0xFFFF_FFFF, 0x1_0000_0000, UInt64(Int64.max) - 1, UInt64(Int64.max),
                                    UInt64(Int64.max) + 1, UInt64.max - 1, UInt64.max]
-    static let uint16: [UInt16] = [0, 1, 2, 3, 0x7FFF, 0x8000, 0xFFFF]
+    public static let uint16: [UInt16] = [0, 1, 2, 3, 0x7FFF, 0x8000, 0xFFFF]
 }
 
 extension FuzzTrial {
     /// Overwrites a little-endian field of `bytes` at `offset` (when it fits) with an interesting value.
-    mutating func overwriteField(_ bytes: inout [UInt8], at offset: Int, width: Int) {
+    public mutating func overwriteField(_ bytes: inout [UInt8], at offset: Int, width: Int) {
         guard offset >= 0, offset + width <= bytes.count else { return }
         switch width {
         case 2: bytes.storeLittleEndian(pick(Interesting.uint16), at: offset)
@@ -81,7 +93,7 @@ extension FuzzTrial {
 
     /// One random structural damage: bit flips, a zeroed or random region, a cut, junk appended,
     /// a region duplicated elsewhere.
-    mutating func damage(_ bytes: inout [UInt8], near focus: Int? = nil) {
+    public mutating func damage(_ bytes: inout [UInt8], near focus: Int? = nil) {
         let anywhere = { (trial: inout FuzzTrial, count: Int) -> Int in
             guard count > 0 else { return 0 }
             if let focus, trial.chance(0.5) { return min(count - 1, max(0, focus + trial.int(-8...40))) }
