@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "Net",
             dependencies: [
-                "Engine", "WAL", "WeChat", "Archive",
+                "Engine", "WAL", "WeChat",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,8 +1,9 @@
 // Net: the HTTP API on Hummingbird 2. One controller per domain, the envelope,
 // error codes, auth, health and metrics. Handlers decode, validate, call the
 // engine and encode; business rules stay in Engine.
-// Imports Archive only for the back-office report queries it serves; the
-// engine's hot paths never touch PostgreSQL.
+// Must not import Archive or PostgresNIO: the back-office reports come in
+// through `ReportService`, which Net declares with its own types and `mall`
+// implements over the PostgreSQL archive.
 import Engine
 import Hummingbird
 import Logging

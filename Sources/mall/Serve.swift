@@ -89,7 +89,7 @@ enum MallServer {
         let archive = try ArchiveWiring.make(engine: engine, logger: logger)
         if let archive {
             services.archiveStatus = { await archive.status() }
-            services.reports = try ArchiveReports(client: archive.database.client)
+            services.reports = ArchiveReportService(reports: try ArchiveReports(client: archive.database.client))
         } else {
             logger.warning("archive off: MALL_DATABASE_URL is not set; back-office reports answer 503")
         }

@@ -1,5 +1,3 @@
-import Archive
-
 private typealias S = OpenAPISchema
 
 extension OpenAPIDocument {
@@ -17,9 +15,9 @@ extension OpenAPIDocument {
             S.parameter("productId", in: "query", S.id("Product."), "Only orders with a line of this product."),
             S.parameter("minAmountFen", in: "query", S.fen("Lowest pay amount, inclusive."), "Lowest pay amount in fen, inclusive."),
             S.parameter("maxAmountFen", in: "query", S.fen("Highest pay amount, inclusive."), "Highest pay amount in fen, inclusive; not below minAmountFen."),
-            S.parameter("sort", in: "query", S.enumeration(OrderSort.Key.allCases.map(\.rawValue), "Sort key."),
+            S.parameter("sort", in: "query", S.enumeration(AdminOrderFilter.Sort.Key.allCases.map(\.rawValue), "Sort key."),
                         "createdAt (default) or payAmount; ties broken by id."),
-            S.parameter("order", in: "query", S.enumeration(OrderSort.Direction.allCases.map(\.rawValue), "Direction."), "desc (default) or asc."),
+            S.parameter("order", in: "query", S.enumeration(AdminOrderFilter.Sort.Direction.allCases.map(\.rawValue), "Direction."), "desc (default) or asc."),
         ]
     }
 
@@ -27,11 +25,11 @@ extension OpenAPIDocument {
         [
             S.parameter("cursor", in: "query", ["type": "string"],
                         "`nextCursor` of the previous page, for the same sort and order. Pages stay stable while new orders arrive."),
-            S.parameter("limit", in: "query", ["type": "integer", "minimum": 1, "maximum": .integer(PageRequest.limitMax), "default": .integer(PageRequest.limitDefault)],
+            S.parameter("limit", in: "query", ["type": "integer", "minimum": 1, "maximum": .integer(AdminPageRequest.limitMax), "default": .integer(AdminPageRequest.limitDefault)],
                         "Orders per page in cursor mode."),
             S.parameter("page", in: "query", ["type": "integer", "minimum": 1],
-                        "Page mode for the table view (1-based); the reply adds page, pageSize and total. At most \(PageRequest.offsetRowsMax) rows deep: use cursors beyond. Not with cursor or limit."),
-            S.parameter("pageSize", in: "query", ["type": "integer", "minimum": 1, "maximum": .integer(PageRequest.limitMax), "default": .integer(PageRequest.limitDefault)],
+                        "Page mode for the table view (1-based); the reply adds page, pageSize and total. At most \(AdminPageRequest.offsetRowsMax) rows deep: use cursors beyond. Not with cursor or limit."),
+            S.parameter("pageSize", in: "query", ["type": "integer", "minimum": 1, "maximum": .integer(AdminPageRequest.limitMax), "default": .integer(AdminPageRequest.limitDefault)],
                         "Orders per page in page mode."),
         ]
     }
@@ -94,7 +92,7 @@ extension OpenAPIDocument {
                 "admin-reports", "Top products", "Best sellers among paid orders that are not cancelled.", security: .admin,
                 parameters: [
                     S.parameter("by", in: "query", S.enumeration(TopProductRanking.allCases.map(\.rawValue), "Ranking."), "quantity (default) or amount."),
-                    S.parameter("limit", in: "query", ["type": "integer", "minimum": 1, "maximum": .integer(StatsQueries.topProductsLimitMax), "default": 10], "Products to return."),
+                    S.parameter("limit", in: "query", ["type": "integer", "minimum": 1, "maximum": .integer(TopProducts.limitMax), "default": 10], "Products to return."),
                 ] + range,
                 data: S.ref("TopProducts"), errors: [400, 401, 500, 503])),
             Route(method: "get", path: "/admin/v1/stats/seckill/{activityId}", operation: S.operation(

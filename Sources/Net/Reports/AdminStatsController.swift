@@ -1,4 +1,3 @@
-import Archive
 import Hummingbird
 
 /// Dashboard figures for the back office, from the PostgreSQL archive. Days
@@ -39,7 +38,7 @@ struct AdminStatsController {
     @Sendable func topProducts(_ request: Request, context: MallRequestContext) async throws -> Envelope<TopProducts> {
         var parameters = ReportParameters(request)
         let ranking = parameters.choice("by", default: TopProductRanking.quantity)
-        let limit = parameters.integer("limit", in: 1...StatsQueries.topProductsLimitMax) ?? ReportParameters.topProductsLimitDefault
+        let limit = parameters.integer("limit", in: 1...TopProducts.limitMax) ?? TopProducts.limitDefault
         let (fromMs, toMs) = parameters.timeRange()
         try parameters.check()
         return Envelope(try await withReports(reports, context: context) {

@@ -1,4 +1,3 @@
-import Archive
 import Engine
 import Hummingbird
 
@@ -15,11 +14,10 @@ struct ReportParameters {
 
     /// Order numbers are 22 digits (UTC time to the millisecond + a counter).
     static let orderNoDigits = 22
-    static let topProductsLimitDefault = 10
 
     /// `status, from, to, orderNo, userId, productId, minAmountFen, maxAmountFen, sort, order`.
-    mutating func orderFilter() -> OrderFilter {
-        var filter = OrderFilter()
+    mutating func orderFilter() -> AdminOrderFilter {
+        var filter = AdminOrderFilter()
         if let text = query.get("status") {
             let names = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             let statuses = names.compactMap(OrderStatus.init(rawValue:))
@@ -40,26 +38,26 @@ struct ReportParameters {
         if let min = filter.payAmountMinFen, let max = filter.payAmountMaxFen {
             validation.require(max >= min, "maxAmountFen", "must not be below minAmountFen")
         }
-        filter.sort = OrderSort(key: choice("sort", default: .createdAt), direction: choice("order", default: .descending))
+        filter.sort = AdminOrderFilter.Sort(key: choice("sort", default: .createdAt), direction: choice("order", default: .descending))
         return filter
     }
 
     /// `cursor` + `limit`, or `page` + `pageSize`.
-    mutating func pageRequest() -> PageRequest {
+    mutating func pageRequest() -> AdminPageRequest {
         let cursor = query.get("cursor")
         let isPageMode = query.get("page") != nil || query.get("pageSize") != nil
         if isPageMode {
             validation.require(cursor == nil, "cursor", "cannot be combined with page or pageSize")
             validation.require(query.get("limit") == nil, "limit", "cannot be combined with page or pageSize; use pageSize")
-            let size = integer("pageSize", in: 1...PageRequest.limitMax) ?? PageRequest.limitDefault
-            let pageMax = PageRequest.offsetRowsMax / size + 1
+            let size = integer("pageSize", in: 1...AdminPageRequest.limitMax) ?? AdminPageRequest.limitDefault
+            let pageMax = AdminPageRequest.offsetRowsMax / size + 1
             let number = integer("page", in: 1...pageMax, rule: "must be 1 to \(pageMax) at this pageSize; use cursor for deeper lists") ?? 1
             return .page(number: number, size: size)
         }
         if let cursor {
             validation.require(!cursor.isEmpty && cursor.utf8.count <= 200, "cursor", "must be the nextCursor of a previous page")
         }
-        return .cursor(cursor, limit: integer("limit", in: 1...PageRequest.limitMax) ?? PageRequest.limitDefault)
+        return .cursor(cursor, limit: integer("limit", in: 1...AdminPageRequest.limitMax) ?? AdminPageRequest.limitDefault)
     }
 
     /// Optional `from` (inclusive) and `to` (exclusive), ISO-8601.
