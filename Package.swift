@@ -124,7 +124,9 @@ let package = Package(
         .testTarget(
             name: "NetTests",
             dependencies: [
-                "Net", "Engine", "WeChat",
+                "Net", "Engine", "WAL", "WeChat",
+                // Only to check that Net's report limits equal the archive's.
+                "Archive",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

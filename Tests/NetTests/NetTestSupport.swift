@@ -7,6 +7,7 @@ import Net
 import NIOCore
 import NIOFoundationEssentialsCompat
 import Testing
+import WAL
 import WeChat
 
 /// A router over a real engine in a temporary directory, with sandbox WeChat.
@@ -18,17 +19,21 @@ struct TestApp {
 
     static let adminPassword = "s3cret-passw0rd"
 
-    static func make(name: String = #function) async throws -> TestApp {
+    /// - Parameters:
+    ///   - reports: the back-office report service; nil answers 503 as with no archive.
+    ///   - isDurable: false skips fdatasync, for tests that write thousands of records.
+    static func make(name: String = #function, reports: (any ReportService)? = nil, isDurable: Bool = true) async throws -> TestApp {
         let directory = NSTemporaryDirectory() + "mall-net-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
         var configuration = EngineConfiguration(dataDirectory: directory)
         configuration.shardCount = 4
         configuration.segmentSizeBytes = 1 << 20
+        if !isDurable { configuration.fsyncPolicy = .none }
         let clock = ManualClock(nowMs: Int64(Date().timeIntervalSince1970 * 1000))
         let engine = try MallEngine.open(configuration, clock: clock, logger: Logger(label: "net-test"))
         _ = try await engine.upsertAdmin(username: "admin", passwordHash: try await AdminPasswords.hash(adminPassword), role: "super_admin")
         let services = MallServices(
             engine: engine, tokens: await TokenService(secret: Array(repeating: 7, count: 32)), login: SandboxLoginClient(),
-            payments: PaymentService(sandbox: try SandboxPayGateway.generate()))
+            payments: PaymentService(sandbox: try SandboxPayGateway.generate()), reports: reports)
         return TestApp(directory: directory, engine: engine, clock: clock, services: services)
     }
 
