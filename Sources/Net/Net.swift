@@ -30,7 +30,9 @@ public struct MallServices: Sendable {
 
 public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> {
     let router = Router(context: MallRequestContext.self)
+    let routeMethods = RouteMethods()
     router.middlewares.add(ErrorEnvelopeMiddleware())
+    router.middlewares.add(MethodNotAllowedMiddleware(routes: routeMethods))
     HealthController(engine: services.engine, metrics: services.metrics, archiveStatus: services.archiveStatus)
         .addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
@@ -59,6 +61,7 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     let engine = services.engine
     AdminOrderController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)
     AdminStatsController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)
+    routeMethods.record(router.routes.map { (path: $0.path.description, method: $0.method) })
     return router
 }
 

@@ -39,7 +39,7 @@ public struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware
     private static func apiError(for error: HTTPError) -> APIError {
         switch error.status {
         case .notFound: APIError(.notFound, "no such route")
-        case .methodNotAllowed: APIError(.notFound, "method not allowed on this route")
+        case .methodNotAllowed: APIError(.methodNotAllowed)
         case .contentTooLarge: APIError(.payloadTooLarge)
         case .unauthorized: APIError(.unauthorized)
         case .badRequest: APIError(.invalidInput, error.body ?? "invalid request body")
