@@ -67,8 +67,9 @@ struct BoundsTests {
         let app = try await TestApp.make(isDurable: false)
         try await app.application.test(.router) { client in
             let admin = try await client.adminToken()
-            let (activityID, skuID) = try await client.makeSale(admin: admin, stock: 1_000, limitPerUser: Int(MallLimits.limitPerUserMax))
-            let now = Date()
+            let now = app.now
+            let (activityID, skuID) = try await client.makeSale(admin: admin, stock: 1_000, limitPerUser: Int(MallLimits.limitPerUserMax),
+                                                                now: now)
             func activity(_ item: [String: Any], start: String? = nil, end: String? = nil) -> [String: Any] {
                 ["name": "秒杀", "startTime": start ?? now.ISO8601Format(), "endTime": end ?? now.addingTimeInterval(60).ISO8601Format(),
                  "items": [["skuId": skuID, "seckillPriceFen": 1, "stock": 1].merging(item) { $1 }]]

@@ -37,6 +37,10 @@ struct TestApp {
         return TestApp(directory: directory, engine: engine, clock: clock, services: services)
     }
 
+    /// The engine's clock as a Date: activity windows must be set against it, not the wall
+    /// clock, or a slow test (a loaded machine) finds its sale already over or not begun.
+    var now: Date { Date(timeIntervalSince1970: Double(engine.nowMs) / 1000) }
+
     func close() async {
         await engine.close()
         try? FileManager.default.removeItem(atPath: directory)
@@ -86,13 +90,12 @@ extension TestClientProtocol {
         return try #require(reply.data["accessToken"] as? String)
     }
 
-    /// A product with one SKU and a flash sale open now.
-    func makeSale(admin: String, stock: Int, limitPerUser: Int) async throws -> (activityID: String, skuID: String) {
+    /// A product with one SKU and a flash sale open at `now` (the engine's clock, `TestApp.now`).
+    func makeSale(admin: String, stock: Int, limitPerUser: Int, now: Date) async throws -> (activityID: String, skuID: String) {
         let product = try await call(.post, "/admin/v1/products", token: admin, json: [
             "name": "纯棉T恤", "skus": [["name": "白色 M", "spec": ["颜色": "白色"], "priceFen": 7900, "stock": 100]],
         ])
         let skuID = try #require((product.data["skus"] as? [[String: Any]])?.first?["id"] as? String)
-        let now = Date()
         let sale = try await call(.post, "/admin/v1/seckill/activities", token: admin, json: [
             "name": "秒杀", "startTime": now.addingTimeInterval(-60).ISO8601Format(),
             "endTime": now.addingTimeInterval(3600).ISO8601Format(),
