@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shared helpers for scripts/run, scripts/test and scripts/bench.
+# Shared helpers for scripts/run, scripts/test, scripts/bench and scripts/fuzz-http.
 #
 # Source it:   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # Or run one helper directly, e.g. to keep a dev database up between test runs:
@@ -408,15 +408,52 @@ build_debug() {
 }
 
 # ---------------------------------------------------------------------------
+# Python tools (scripts/fuzz-http)
+
+# Schemathesis, pinned so a CI run today and next month fuzz the same way.
+SCHEMATHESIS_VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
+FUZZ_VENV="$DATA_ROOT/fuzz-venv"
+
+# A venv under .data/ holding Schemathesis; created once, reused while the
+# pinned version matches. Installs python3 and its venv module with apt-get
+# when they are missing (a fresh Debian or Ubuntu machine has neither).
+ensure_fuzz_venv() {
+  local missing=()
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    missing+=(python3-venv)
+  fi
+  if ((${#missing[@]} > 0)); then
+    log "installing missing packages: ${missing[*]}"
+    command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install these yourself: ${missing[*]}"
+    local sudo=()
+    ((EUID == 0)) || sudo=(sudo)
+    quiet "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq || die "apt-get update failed"
+    quiet "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends "${missing[@]}" || die "apt-get install ${missing[*]} failed"
+  fi
+  if [[ -x "$FUZZ_VENV/bin/schemathesis" ]] &&
+    [[ "$("$FUZZ_VENV/bin/schemathesis" --version 2>/dev/null)" == *" $SCHEMATHESIS_VERSION" ]]; then
+    return 0
+  fi
+  log "creating $FUZZ_VENV with schemathesis $SCHEMATHESIS_VERSION"
+  rm -rf "$FUZZ_VENV"
+  mkdir -p "$DATA_ROOT"
+  quiet python3 -m venv "$FUZZ_VENV" || die "python3 -m venv $FUZZ_VENV failed"
+  quiet "$FUZZ_VENV/bin/pip" install --disable-pip-version-check -q "schemathesis==$SCHEMATHESIS_VERSION" ||
+    die "pip install schemathesis==$SCHEMATHESIS_VERSION failed"
+}
+
+# ---------------------------------------------------------------------------
 # Run as a script: call one helper, e.g. `scripts/lib.sh pg_start`.
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   case "${1:-}" in
-    ensure_packages | pg_start | pg_stop | build_release | build_debug | free_port)
+    ensure_packages | ensure_fuzz_venv | pg_start | pg_stop | build_release | build_debug | free_port)
       _MALL_PG_DIRECT=1
       "$@"
       ;;
     *)
-      echo "usage: $0 {ensure_packages [--bench]|pg_start|pg_stop --force|build_release|build_debug|free_port N}" >&2
+      echo "usage: $0 {ensure_packages [--bench]|ensure_fuzz_venv|pg_start|pg_stop --force|build_release|build_debug|free_port N}" >&2
       exit 2
       ;;
   esac

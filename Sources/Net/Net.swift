@@ -1,8 +1,9 @@
 // Net: the HTTP API on Hummingbird 2. One controller per domain, the envelope,
 // error codes, auth, health and metrics. Handlers decode, validate, call the
 // engine and encode; business rules stay in Engine.
-// Imports Archive only for the back-office report queries it serves; the
-// engine's hot paths never touch PostgreSQL.
+// Must not import Archive or PostgresNIO: the back-office reports come in
+// through `ReportService`, which Net declares with its own types and `mall`
+// implements over the PostgreSQL archive.
 import Engine
 import Hummingbird
 import Logging
@@ -29,7 +30,9 @@ public struct MallServices: Sendable {
 
 public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> {
     let router = Router(context: MallRequestContext.self)
+    let routeMethods = RouteMethods()
     router.middlewares.add(ErrorEnvelopeMiddleware())
+    router.middlewares.add(MethodNotAllowedMiddleware(routes: routeMethods))
     HealthController(engine: services.engine, metrics: services.metrics, archiveStatus: services.archiveStatus)
         .addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
@@ -59,6 +62,7 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     let engine = services.engine
     AdminOrderController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)
     AdminStatsController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)
+    routeMethods.record(router.routes.map { (path: $0.path.description, method: $0.method) })
     return router
 }
 

@@ -15,16 +15,18 @@ struct ArchiveWiring: Sendable {
     static func configuration() throws -> ArchiveConfiguration? {
         guard let url = Environment.string("MALL_DATABASE_URL") else { return nil }
         var configuration = try ArchiveConfiguration(databaseURL: url)
-        // Bounded here: the archiver treats a value out of range as a programming error.
-        if let pool = try bounded("MALL_ARCHIVE_POOL_SIZE", 1...64) { configuration.poolSize = pool }
-        if let batch = try bounded("MALL_ARCHIVE_BATCH_RECORDS", 1...1_000_000) { configuration.batchRecordsMax = batch }
-        if let interval = try bounded("MALL_ARCHIVE_INTERVAL_MS", 1...3_600_000) { configuration.batchIntervalMs = interval }
+        configuration.poolSize = try bounded("MALL_ARCHIVE_POOL_SIZE", 1...256) ?? configuration.poolSize
+        configuration.batchRecordsMax = try bounded("MALL_ARCHIVE_BATCH_RECORDS", 1...1_000_000) ?? configuration.batchRecordsMax
+        configuration.batchIntervalMs = try bounded("MALL_ARCHIVE_INTERVAL_MS", 1...3_600_000) ?? configuration.batchIntervalMs
         return configuration
     }
 
-    private static func bounded(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
-        guard let value = Environment.int(name) else { return nil }
-        guard range.contains(value) else { throw ValidationError("\(name) must be \(range.lowerBound) to \(range.upperBound)") }
+    /// An integer setting within `range`, nil when unset; anything else is refused with the setting named.
+    static func bounded(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let text = Environment.string(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw ValidationError("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), got \(text)")
+        }
         return value
     }
 
@@ -78,7 +80,9 @@ struct ArchiveCommand: AsyncParsableCommand {
             try await ArchiveCommand.withDatabase { database, _ in
                 let rows = try await database.client.query("SELECT lsn, record_time FROM archive_checkpoint WHERE id = 1")
                 for try await (checkpoint, recordTime) in rows.decode((Int64, Date?).self) {
-                    let lag = lastLSN > UInt64(checkpoint) ? lastLSN - UInt64(checkpoint) : 0
+                    // The checkpoint comes from the database: a negative one (never written by us) counts as 0.
+                    let archived = UInt64(clamping: checkpoint)
+                    let lag = lastLSN > archived ? lastLSN - archived : 0
                     let age = recordTime.map { " (last archived record at \($0.ISO8601Format()))" } ?? ""
                     print("checkpoint lsn \(checkpoint)\(age); WAL ends at lsn \(lastLSN); lag \(lag) records")
                 }

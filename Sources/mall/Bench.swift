@@ -35,6 +35,19 @@ func temporaryDirectory(_ prefix: String) -> String {
     return path
 }
 
+/// Checks the counts of a benchmark against the engine's bounds, so a run is
+/// refused up front rather than failing (or dividing by zero) halfway.
+func validateBenchCounts(units: Int, buyers: Int, unitsName: String, buyersName: String) throws {
+    guard buyers >= 1 else { throw ValidationError("--\(buyersName) must be at least 1") }
+    guard (1...Int(MallLimits.stockMax)).contains(units) else {
+        throw ValidationError("--\(unitsName) must be 1 to \(MallLimits.stockMax) (MallLimits.stockMax)")
+    }
+    let perBuyer = (units + buyers - 1) / buyers
+    guard perBuyer <= Int(MallLimits.limitPerUserMax) else {
+        throw ValidationError("--\(unitsName) / --\(buyersName) must be at most \(MallLimits.limitPerUserMax) (MallLimits.limitPerUserMax)")
+    }
+}
+
 /// A product with one SKU and a flash sale on it with `stock` units, running now.
 /// The per-user limit is capped at `MallLimits.limitPerUserMax`: callers spread purchases over enough buyers.
 func makeSale(_ engine: MallEngine, stock: Int64, limitPerUser: Int64) async throws -> (activityID: UInt64, skuID: UInt64) {
@@ -58,6 +71,10 @@ struct EngineBench: AsyncParsableCommand {
     @Option(help: "Concurrent buyers (tasks).") var buyers = 2000
     @Option(help: "Purchases in total.") var purchases = 1_000_000
     @Option(help: "fsync policy: always or none.") var fsync: FsyncPolicy = .always
+
+    func validate() throws {
+        try validateBenchCounts(units: purchases, buyers: buyers, unitsName: "purchases", buyersName: "buyers")
+    }
 
     func run() async throws {
         var configuration = EngineConfiguration(dataDirectory: dataDir ?? temporaryDirectory("mall-bench-engine"))
@@ -107,6 +124,10 @@ struct RecoveryBench: AsyncParsableCommand {
     @Option(help: "Orders to create.") var orders = 1_000_000
     @Option(help: "Distinct buyers.") var users = 100_000
     @Option(help: "Data directory (a fresh temporary one by default).") var dataDir: String?
+
+    func validate() throws {
+        try validateBenchCounts(units: orders, buyers: users, unitsName: "orders", buyersName: "users")
+    }
 
     func run() async throws {
         var configuration = EngineConfiguration(dataDirectory: dataDir ?? temporaryDirectory("mall-bench-recovery"))
@@ -163,6 +184,10 @@ struct MemoryBench: AsyncParsableCommand {
     @Option(help: "Orders.") var orders = 1_000_000
     @Option(help: "Users.") var users = 100_000
 
+    func validate() throws {
+        try validateBenchCounts(units: orders, buyers: users, unitsName: "orders", buyersName: "users")
+    }
+
     func run() async throws {
         var configuration = EngineConfiguration(dataDirectory: temporaryDirectory("mall-bench-memory"))
         configuration.fsyncPolicy = .none
@@ -188,7 +213,9 @@ struct MemoryBench: AsyncParsableCommand {
     func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
         let fields = text.split(separator: " ")
-        return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        let (bytes, overflow) = pages.multipliedReportingOverflow(by: Int(sysconf(Int32(_SC_PAGESIZE))))
+        return overflow ? 0 : bytes
     }
 }
 

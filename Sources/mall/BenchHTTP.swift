@@ -1,6 +1,6 @@
 import ArgumentParser
-import Engine
 import AsyncHTTPClient
+import Engine
 import Foundation
 import Hummingbird
 import Logging
@@ -45,6 +45,13 @@ struct HTTPSetup: AsyncParsableCommand {
     @Option var adminUsername = Environment.string("MALL_ADMIN_USERNAME") ?? "admin"
     @Option var adminPassword = Environment.string("MALL_ADMIN_PASSWORD") ?? "admin123456"
 
+    func validate() throws {
+        guard buyers >= 1 else { throw ValidationError("--buyers must be at least 1") }
+        guard (1...MallLimits.stockMax).contains(Int64(stock)) else {
+            throw ValidationError("--stock must be 1 to \(MallLimits.stockMax) (MallLimits.stockMax)")
+        }
+    }
+
     func run() async throws {
         let client = HTTPClient.shared
         let admin = try await post(client, "/admin/v1/auth/login", ["username": adminUsername, "password": adminPassword])
@@ -59,7 +66,8 @@ struct HTTPSetup: AsyncParsableCommand {
         let sale = try await post(client, "/admin/v1/seckill/activities", [
             "name": "bench sale",
             "startTime": now.addingTimeInterval(-60).ISO8601Format(), "endTime": now.addingTimeInterval(86_400).ISO8601Format(),
-            "items": [["skuId": skuID, "seckillPriceFen": 50, "stock": stock, "limitPerUser": min(stock, Int(MallLimits.limitPerUserMax))]],
+            "items": [["skuId": skuID, "seckillPriceFen": 50, "stock": stock,
+                       "limitPerUser": min(Int64(stock), MallLimits.limitPerUserMax)]],
         ], token: adminToken)
         let activityID = try string(sale, "id")
         var tokens: [String] = []

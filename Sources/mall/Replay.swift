@@ -23,8 +23,11 @@ struct Replay: ParsableCommand {
         configuration.shardCount = data.resolvedShards
         var limit = Recovery.Limit(throughLSN: throughLsn ?? .max)
         if let until {
-            guard let date = try? Date.ISO8601FormatStyle().parse(until) else { throw ValidationError("--until must be ISO-8601, e.g. 2026-11-27T10:00:00Z") }
-            limit.untilTimeMs = Int64(date.timeIntervalSince1970 * 1000)
+            guard let date = try? Date.ISO8601FormatStyle().parse(until),
+                  let ms = Int64(exactly: (date.timeIntervalSince1970 * 1000).rounded(.down)) else {
+                throw ValidationError("--until must be ISO-8601, e.g. 2026-11-27T10:00:00Z")
+            }
+            limit.untilTimeMs = ms
         }
         let (state, report) = try Recovery.rebuild(configuration: configuration, limit: limit)
         print("recovery: \(report)")

@@ -57,8 +57,14 @@ struct ServerSettings: Sendable {
     var host: String
     var port: Int
 
+    /// A week: longer than any payment window WeChat Pay allows, and far from overflowing as milliseconds.
+    static let paymentTimeoutSecondsMax = 7 * 24 * 3600
+
     init(data: DataOptions, host: String, port: Int, fsync: FsyncPolicy, paymentTimeoutSeconds: Int) throws {
-        guard paymentTimeoutSeconds > 0 else { throw ValidationError("--payment-timeout-seconds must be > 0") }
+        guard (1...Self.paymentTimeoutSecondsMax).contains(paymentTimeoutSeconds) else {
+            throw ValidationError("--payment-timeout-seconds must be 1 to \(Self.paymentTimeoutSecondsMax)")
+        }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard (1...256).contains(data.resolvedShards) else { throw ValidationError("--shards must be 1 to 256") }
         var engine = EngineConfiguration(dataDirectory: data.resolvedDataDir)
         engine.shardCount = data.resolvedShards
@@ -95,7 +101,7 @@ enum MallServer {
         let archive = try ArchiveWiring.make(engine: engine, logger: logger)
         if let archive {
             services.archiveStatus = { await archive.status() }
-            services.reports = try ArchiveReports(client: archive.database.client)
+            services.reports = ArchiveReportService(reports: try ArchiveReports(client: archive.database.client))
         } else {
             logger.warning("archive off: MALL_DATABASE_URL is not set; back-office reports answer 503")
         }
@@ -121,6 +127,10 @@ enum MallServer {
     static func makeServices(engine: MallEngine, dataDirectory: String, logger: Logger) async throws -> MallServices {
         let secrets = SecretStore(directory: dataDirectory + "/secrets")
         let jwtSecret = try Environment.string("MALL_JWT_SECRET").map { Array($0.utf8) } ?? secrets.jwtSecret()
+        // TokenService traps on a short secret; a setting or a file must be refused with a reason instead.
+        guard jwtSecret.count >= TokenService.secretBytesMin else {
+            throw ValidationError("the JWT secret (MALL_JWT_SECRET or secrets/jwt.key) must be at least \(TokenService.secretBytesMin) bytes, got \(jwtSecret.count)")
+        }
         let tokens = await TokenService(secret: jwtSecret)
         let login: any WeChatLoginClient
         if let appID = Environment.string("MALL_WECHAT_APP_ID"), let appSecret = Environment.string("MALL_WECHAT_APP_SECRET") {

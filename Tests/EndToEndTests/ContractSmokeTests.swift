@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import Testing
 
 extension EndToEnd {
@@ -33,6 +34,30 @@ extension EndToEnd {
             try await withMallServer { _, client in
                 Self.expectEnvelope(try await client.get("/api/v1/no-such-route"), status: 404, code: 404)
                 Self.expectEnvelope(try await client.post("/admin/v1/no-such-route"), status: 404, code: 404)
+            }
+        }
+
+        @Test("a path asked with a method it does not serve answers a 405 envelope with an Allow header")
+        func methodNotAllowed() async throws {
+            try await withMallServer { _, client in
+                let response = try await client.send(.DELETE, "/api/v1/orders/1")
+                Self.expectEnvelope(response, status: 405, code: 405)
+                #expect(response.headers.first(name: "Allow") == "GET", "\(response)")
+            }
+        }
+
+        @Test("a payment notification whose Wechatpay-Timestamp is Int64.min is refused and the server keeps serving")
+        func notificationTimestampOverflow() async throws {
+            try await withMallServer { server, client in
+                // The sandbox serial is public: anyone can send it, so the timestamp check must hold for any value.
+                let response = try await client.send(.POST, "/api/v1/payments/wechat/notify", body: ["id": "EV-1"], headers: [
+                    ("Wechatpay-Serial", "PUB_KEY_ID_0000SANDBOX"), ("Wechatpay-Timestamp", "-9223372036854775808"),
+                    ("Wechatpay-Nonce", "nonce"), ("Wechatpay-Signature", "c2lnbmF0dXJl"),
+                ])
+                #expect(response.status == 400, "\(response)")
+                #expect(try await client.get("/healthz").status == 200)
+                let exit = try? await server.waitExit(timeout: .milliseconds(1))
+                #expect(exit == nil, "the server exited: \(exit.map { "\($0)" } ?? "")")
             }
         }
 

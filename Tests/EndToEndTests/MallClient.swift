@@ -12,6 +12,7 @@ struct APIResponse: Sendable, CustomStringConvertible {
     var status: Int
     var body: String
     var json: JSON?
+    var headers: HTTPHeaders = [:]
 
     var code: Int64? { json?["code"].int }
     var message: String? { json?["message"].string }
@@ -56,11 +57,12 @@ final class MallClient: Sendable {
     static let requestTimeout = TimeAmount.seconds(20)
 
     func send(_ method: HTTPMethod, _ path: String, token: String? = nil, body: JSON? = nil,
-              timeout: TimeAmount = MallClient.requestTimeout) async throws -> APIResponse {
+              headers: [(String, String)] = [], timeout: TimeAmount = MallClient.requestTimeout) async throws -> APIResponse {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
@@ -69,7 +71,7 @@ final class MallClient: Sendable {
         let buffer = try await response.body.collect(upTo: 4 << 20)
         let bytes = Data(buffer.readableBytesView)
         return APIResponse(status: Int(response.status.code), body: String(decoding: bytes, as: UTF8.self),
-                           json: try? JSONDecoder().decode(JSON.self, from: bytes))
+                           json: try? JSONDecoder().decode(JSON.self, from: bytes), headers: response.headers)
     }
 
     func get(_ path: String, token: String? = nil, timeoutSeconds: Int64? = nil) async throws -> APIResponse {

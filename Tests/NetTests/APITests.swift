@@ -14,7 +14,7 @@ struct APITests {
         let app = try await TestApp.make()
         try await app.application.test(.router) { client in
             let admin = try await client.adminToken()
-            let (activityID, skuID) = try await client.makeSale(admin: admin, stock: 2, limitPerUser: 1)
+            let (activityID, skuID) = try await client.makeSale(admin: admin, stock: 2, limitPerUser: 1, now: app.now)
             let alice = try await client.userToken(code: "alice")
             let bob = try await client.userToken(code: "bob")
             let carol = try await client.userToken(code: "carol")
@@ -57,7 +57,7 @@ struct APITests {
         let app = try await TestApp.make()
         try await app.application.test(.router) { client in
             let admin = try await client.adminToken()
-            let (activityID, skuID) = try await client.makeSale(admin: admin, stock: 5, limitPerUser: 1)
+            let (activityID, skuID) = try await client.makeSale(admin: admin, stock: 5, limitPerUser: 1, now: app.now)
             let user = try await client.userToken(code: "early")
             app.clock.advance(byMs: 2 * 3600 * 1000)
             let late = try await client.call(.post, "/api/v1/seckill/activities/\(activityID)/orders", token: user,
@@ -130,7 +130,7 @@ struct APITests {
         let app = try await TestApp.make()
         try await app.application.test(.router) { client in
             let admin = try await client.adminToken()
-            let (activityID, skuID) = try await client.makeSale(admin: admin, stock: 5, limitPerUser: 1)
+            let (activityID, skuID) = try await client.makeSale(admin: admin, stock: 5, limitPerUser: 1, now: app.now)
             let user = try await client.userToken(code: "payer")
             let order = try await client.call(.post, "/api/v1/seckill/activities/\(activityID)/orders", token: user, json: ["skuId": skuID])
             let orderNo = try #require(order.data["orderNo"] as? String)

@@ -62,7 +62,7 @@ struct JSONFragmentTests {
                 "name": "名字 \"quoted\" \\ back\nslash\t\u{01}", "skus": [["name": "白/色", "priceFen": 7900, "stock": 10]],
             ])
             let skuID = try #require((product.data["skus"] as? [[String: Any]])?.first?["id"] as? String)
-            let now = Date()
+            let now = app.now
             let sale = try await client.call(.post, "/admin/v1/seckill/activities", token: admin, json: [
                 "name": "s", "startTime": now.addingTimeInterval(-60).ISO8601Format(),
                 "endTime": now.addingTimeInterval(3600).ISO8601Format(),

@@ -19,20 +19,30 @@ struct TestApp {
 
     static let adminPassword = "s3cret-passw0rd"
 
-    static func make(name: String = #function, segmentIO: any SegmentIO = PosixSegmentIO()) async throws -> TestApp {
+    /// - Parameters:
+    ///   - reports: the back-office report service; nil answers 503 as with no archive.
+    ///   - isDurable: false skips fdatasync, for tests that write thousands of records.
+    ///   - segmentIO: the WAL's file access; tests inject a failing fdatasync through it.
+    static func make(name: String = #function, reports: (any ReportService)? = nil, isDurable: Bool = true,
+                     segmentIO: any SegmentIO = PosixSegmentIO()) async throws -> TestApp {
         let directory = NSTemporaryDirectory() + "mall-net-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
         var configuration = EngineConfiguration(dataDirectory: directory)
         configuration.shardCount = 4
         configuration.segmentSizeBytes = 1 << 20
         configuration.segmentIO = segmentIO
+        if !isDurable { configuration.fsyncPolicy = .none }
         let clock = ManualClock(nowMs: Int64(Date().timeIntervalSince1970 * 1000))
         let engine = try MallEngine.open(configuration, clock: clock, logger: Logger(label: "net-test"))
         _ = try await engine.upsertAdmin(username: "admin", passwordHash: try await AdminPasswords.hash(adminPassword), role: "super_admin")
         let services = MallServices(
             engine: engine, tokens: await TokenService(secret: Array(repeating: 7, count: 32)), login: SandboxLoginClient(),
-            payments: PaymentService(sandbox: try SandboxPayGateway.generate()))
+            payments: PaymentService(sandbox: try SandboxPayGateway.generate()), reports: reports)
         return TestApp(directory: directory, engine: engine, clock: clock, services: services)
     }
+
+    /// The engine's clock as a Date: activity windows must be set against it, not the wall
+    /// clock, or a slow test (a loaded machine) finds its sale already over or not begun.
+    var now: Date { Date(timeIntervalSince1970: Double(engine.nowMs) / 1000) }
 
     func close() async {
         await engine.close()
@@ -83,13 +93,12 @@ extension TestClientProtocol {
         return try #require(reply.data["accessToken"] as? String)
     }
 
-    /// A product with one SKU and a flash sale open now.
-    func makeSale(admin: String, stock: Int, limitPerUser: Int) async throws -> (activityID: String, skuID: String) {
+    /// A product with one SKU and a flash sale open at `now` (the engine's clock, `TestApp.now`).
+    func makeSale(admin: String, stock: Int, limitPerUser: Int, now: Date) async throws -> (activityID: String, skuID: String) {
         let product = try await call(.post, "/admin/v1/products", token: admin, json: [
             "name": "纯棉T恤", "skus": [["name": "白色 M", "spec": ["颜色": "白色"], "priceFen": 7900, "stock": 100]],
         ])
         let skuID = try #require((product.data["skus"] as? [[String: Any]])?.first?["id"] as? String)
-        let now = Date()
         let sale = try await call(.post, "/admin/v1/seckill/activities", token: admin, json: [
             "name": "秒杀", "startTime": now.addingTimeInterval(-60).ISO8601Format(),
             "endTime": now.addingTimeInterval(3600).ISO8601Format(),

@@ -16,7 +16,7 @@ struct PaymentExceptionTests {
         let app = try await TestApp.make()
         try await app.application.test(.router) { client in
             let admin = try await client.adminToken()
-            let (activityID, skuID) = try await client.makeSale(admin: admin, stock: 5, limitPerUser: 1)
+            let (activityID, skuID) = try await client.makeSale(admin: admin, stock: 5, limitPerUser: 1, now: app.now)
             let user = try await client.userToken(code: "late-payer")
             let order = try await client.call(.post, "/api/v1/seckill/activities/\(activityID)/orders", token: user, json: ["skuId": skuID])
             let orderNo = try #require(order.data["orderNo"] as? String)

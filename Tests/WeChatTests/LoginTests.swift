@@ -83,6 +83,14 @@ final class FakeCode2SessionHost: Sendable {
         case "busy": return .json(#"{"errcode":"-1","errmsg":"system error"}"#)  // errcode as a string
         case "risky": return .json(#"{"errcode":40226,"errmsg":"high risk user"}"#)
         case "garbled": return .json("<html>gateway</html>")
+        case "huge-errcode": return .json(#"{"errcode":1e300,"errmsg":"x"}"#)
+        case "overflowing-errcode": return .json(#"{"errcode":92233720368547758070,"errmsg":"x"}"#)
+        case "fractional-errcode": return .json(#"{"errcode":-1.5,"errmsg":"x"}"#)
+        case "long-errmsg": return .json(#"{"errcode":40226,"errmsg":"\#(String(repeating: "m", count: 10_000))"}"#)
+        case "long-openid": return .json(#"{"openid":"\#(String(repeating: "o", count: 10_000))","session_key":"a2V5"}"#)
+        case "nul-openid": return .json(#"{"openid":"o\u0000x","session_key":"a2V5"}"#)
+        case "odd-session-key": return .json(#"{"openid":"o1","session_key":"a2V5\n\u0000"}"#)
+        case "odd-unionid": return .json(#"{"openid":"o1","session_key":"a2V5","unionid":"u 1"}"#)
         case _ where code.hasPrefix("good-"): break
         default: return .json(#"{"errcode":40029,"errmsg":"invalid code, rid: 2"}"#)
         }
@@ -168,6 +176,31 @@ struct HTTPLoginClientTests {
     func garbledAnswer() async {
         await #expect(throws: WeChatError.badResponse("body is not a JSON object")) {
             try await client.session(forCode: "garbled")
+        }
+    }
+
+    @Test("an errcode that is no integer (huge, fractional, beyond Int) is a bad response, not a trap",
+          arguments: ["huge-errcode", "overflowing-errcode", "fractional-errcode"])
+    func errcodeOutOfRange(code: String) async {
+        await #expect(throws: WeChatError.badResponse("errcode is not an integer")) {
+            try await client.session(forCode: code)
+        }
+    }
+
+    @Test("WeChat's errmsg is cut to 256 characters before it reaches an error or a log")
+    func longErrmsgBounded() async {
+        await #expect(throws: WeChatError.upstream(errcode: 40226, errmsg: String(repeating: "m", count: 256))) {
+            try await client.session(forCode: "long-errmsg")
+        }
+    }
+
+    @Test("an openid, unionid or session key unlike WeChat's is refused before it is stored",
+          arguments: ["long-openid", "nul-openid", "odd-session-key", "odd-unionid"])
+    func oddIdentifiersRefused(code: String) async {
+        await #expect {
+            try await client.session(forCode: code)
+        } throws: { error in
+            if case .badResponse = error as? WeChatError { true } else { false }
         }
     }
 

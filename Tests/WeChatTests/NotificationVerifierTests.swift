@@ -98,6 +98,35 @@ struct NotificationVerifierTests {
         }
     }
 
+    @Test("a Wechatpay-Timestamp that is not 1 to 11 digits is malformed, never an overflow",
+          arguments: ["-9223372036854775808", "-9223372036854775807", "9223372036854775807", "99999999999999999999",
+                      "+1700000000", " 1700000000", "1700000000 ", "-1", "", "1e9", "０１２", "123456789012"])
+    func timestampOutOfBoundsMalformed(timestamp: String) throws {
+        var notification = try gateway.notification(for: sampleTransaction, now: notificationTime)
+        notification.headers["Wechatpay-Timestamp"] = timestamp
+        #expect(throws: WeChatPayError.self) { try gateway.verifier.verify(notification, now: notificationTime) }
+        do {
+            _ = try gateway.verifier.verify(notification, now: notificationTime)
+        } catch {
+            let expected: WeChatPayError = timestamp.isEmpty
+                ? .malformed("missing header Wechatpay-Timestamp")
+                : .malformed("Wechatpay-Timestamp is not Unix seconds (1 to 11 digits)")
+            #expect(error == expected, "timestamp \(timestamp)")
+        }
+    }
+
+    @Test("the freshness check survives any clock: far future, far past, NaN, and the largest 11-digit timestamp")
+    func freshnessNeverOverflows() throws {
+        let notification = try gateway.notification(for: sampleTransaction, now: notificationTime)
+        for now in [Date(timeIntervalSince1970: 1e30), Date(timeIntervalSince1970: -1e30), Date(timeIntervalSince1970: .nan),
+                    Date(timeIntervalSince1970: 9.3e18), Date(timeIntervalSince1970: -9.3e18), Date.distantPast, Date.distantFuture] {
+            #expect(throws: WeChatPayError.staleTimestamp) { try gateway.verifier.verify(notification, now: now) }
+        }
+        var latest = notification
+        latest.headers["Wechatpay-Timestamp"] = "99999999999"
+        #expect(throws: WeChatPayError.staleTimestamp) { try gateway.verifier.verify(latest, now: notificationTime) }
+    }
+
     @Test("a notification missing a signature header is malformed")
     func missingHeaderMalformed() throws {
         var notification = try gateway.notification(for: sampleTransaction, now: notificationTime)

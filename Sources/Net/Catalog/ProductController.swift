@@ -15,7 +15,7 @@ struct ProductController {
     }
 
     @Sendable func create(_ request: Request, context: MallRequestContext) async throws -> Envelope<ProductResponse> {
-        let input = try await request.decode(as: CreateProductRequest.self, context: context).validated()
+        let input = try await RequestJSON.decode(CreateProductRequest.self, from: request, context: context).validated()
         let product = try await engine.createProduct(input)
         return Envelope(await ProductResponse.make(product, engine: engine), status: .created)
     }

@@ -1,5 +1,7 @@
 import Engine
 
+/// `POST /admin/v1/products`. Decoded strictly (no unknown fields, no nulls);
+/// every rule below is stated in the OpenAPI document from the same values.
 struct CreateProductRequest: Decodable, Sendable {
     var name: String
     var skus: [SKUInput]
@@ -9,26 +11,64 @@ struct CreateProductRequest: Decodable, Sendable {
         var spec: [String: String]?
         var priceFen: Int64
         var stock: Int64
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, spec, priceFen, stock }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
+            name = try container.required(String.self, .name)
+            spec = try container.optional([String: String].self, .spec)
+            priceFen = try container.required(Int64.self, .priceFen)
+            stock = try container.required(Int64.self, .stock)
+        }
+
+        init(name: String, spec: [String: String]?, priceFen: Int64, stock: Int64) {
+            (self.name, self.spec, self.priceFen, self.stock) = (name, spec, priceFen, stock)
+        }
     }
 
-    static let nameCharactersMax = 100
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, skus }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        name = try container.required(String.self, .name)
+        skus = try container.required([SKUInput].self, .skus)
+    }
+
+    init(name: String, skus: [SKUInput]) { (self.name, self.skus) = (name, skus) }
+
+    static let nameRule = TextRule(.text, 1...100)
+    static let skuNameRule = TextRule(.text, 1...100)
+    static let skusRange = 1...MallEngine.skusPerProductMax
+    static let specKeyRule = TextRule(.text, 1...50)
+    static let specValueRule = TextRule(.text, 1...100)
     static let specEntriesMax = 10
+    static let priceRule = IntegerRule(MallLimits.priceFenRange, isFen: true)
+    static let stockRule = IntegerRule(MallLimits.stockRange)
 
     func validated() throws(APIError) -> NewProduct {
         var validation = Validation()
-        validation.text(name, "name", maxCharacters: Self.nameCharactersMax)
-        validation.require((1...MallEngine.skusPerProductMax).contains(skus.count), "skus",
-                           "must hold 1 to \(MallEngine.skusPerProductMax) SKUs")
-        for (index, sku) in skus.enumerated() {
-            validation.text(sku.name, "skus[\(index)].name", maxCharacters: Self.nameCharactersMax)
-            validation.require(sku.priceFen >= 0, "skus[\(index)].priceFen", "must be an integer number of fen >= 0")
-            validation.require(sku.stock >= 0 && sku.stock <= 100_000_000, "skus[\(index)].stock", "must be 0 to 100000000")
-            validation.require((sku.spec?.count ?? 0) <= Self.specEntriesMax, "skus[\(index)].spec",
+        validation.text(name, "name", Self.nameRule)
+        validation.require(Self.skusRange.contains(skus.count), "skus",
+                           "must hold \(Self.skusRange.lowerBound) to \(Self.skusRange.upperBound) SKUs")
+        for (index, sku) in skus.prefix(Self.skusRange.upperBound).enumerated() {
+            validation.text(sku.name, "skus[\(index)].name", Self.skuNameRule)
+            validation.integer(sku.priceFen, "skus[\(index)].priceFen", Self.priceRule)
+            validation.integer(sku.stock, "skus[\(index)].stock", Self.stockRule)
+            let spec = sku.spec ?? [:]
+            validation.require(spec.count <= Self.specEntriesMax, "skus[\(index)].spec",
                                "must hold at most \(Self.specEntriesMax) entries")
+            let entries = spec.sorted { $0.key < $1.key }.prefix(Self.specEntriesMax)
+            let keysAreValid = entries.allSatisfy { Self.specKeyRule.accepts($0.key) }
+            validation.require(keysAreValid, "skus[\(index)].spec", "keys " + Self.specKeyRule.rule)
+            // A value is named by its key only once every key is known to be short and printable.
+            for (key, value) in entries where keysAreValid {
+                validation.text(value, "skus[\(index)].spec.\(key)", Self.specValueRule)
+            }
         }
         try validation.check()
         return NewProduct(name: name, skus: skus.map {
-            NewProduct.NewSKU(name: $0.name, spec: ($0.spec ?? [:]).map { SpecPair(key: $0.key, value: $0.value) },
+            NewProduct.NewSKU(name: $0.name, spec: ($0.spec ?? [:]).sorted { $0.key < $1.key }.map { SpecPair(key: $0.key, value: $0.value) },
                               priceFen: $0.priceFen, stock: $0.stock)
         })
     }

@@ -8,6 +8,7 @@ public enum APICode: Int, CaseIterable, Sendable {
     case unauthorized = 401
     case forbidden = 403
     case notFound = 404
+    case methodNotAllowed = 405
     case conflict = 409
     case payloadTooLarge = 413
     case rateLimited = 429
@@ -34,6 +35,7 @@ public enum APICode: Int, CaseIterable, Sendable {
         case .unauthorized: "not logged in or the token has expired"
         case .forbidden: "no permission for this action"
         case .notFound: "not found"
+        case .methodNotAllowed: "method not allowed on this path"
         case .conflict: "conflict with the current state"
         case .payloadTooLarge: "request body too large"
         case .rateLimited: "too many requests; retry later"

@@ -8,16 +8,19 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public var code: APICode
     public var message: String
     public var fieldErrors: [FieldError]
+    /// Extra response headers, e.g. `Allow` on a 405.
+    public var headers: HTTPFields
 
     public struct FieldError: Codable, Sendable, Equatable {
         public var field: String
         public var rule: String
     }
 
-    public init(_ code: APICode, _ message: String? = nil, fieldErrors: [FieldError] = []) {
+    public init(_ code: APICode, _ message: String? = nil, fieldErrors: [FieldError] = [], headers: HTTPFields = [:]) {
         self.code = code
         self.message = message ?? code.message
         self.fieldErrors = fieldErrors
+        self.headers = headers
     }
 
     public static func invalid(_ field: String, _ rule: String) -> APIError {

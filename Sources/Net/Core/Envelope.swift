@@ -9,6 +9,7 @@ public struct Envelope<Payload: Encodable & Sendable>: ResponseGenerator, Sendab
     public var message: String
     public var data: Payload?
     public var status: HTTPResponse.Status
+    var headers: HTTPFields = [:]
 
     public init(_ data: Payload, status: HTTPResponse.Status = .ok) {
         self.code = APICode.success.rawValue
@@ -22,6 +23,7 @@ public struct Envelope<Payload: Encodable & Sendable>: ResponseGenerator, Sendab
         message = error.message
         data = error.fieldErrors.isEmpty ? nil : ErrorDetail(fieldErrors: error.fieldErrors)
         status = error.code.status
+        headers = error.headers
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -36,10 +38,9 @@ public struct Envelope<Payload: Encodable & Sendable>: ResponseGenerator, Sendab
         } else {
             bytes = Array(try EnvelopeCoding.encoder.encode(Body(code: code, message: message, data: data, timestamp: timestamp)))
         }
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     private struct Body: Encodable {

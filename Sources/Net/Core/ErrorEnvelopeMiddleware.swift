@@ -39,7 +39,7 @@ public struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware
     private static func apiError(for error: HTTPError) -> APIError {
         switch error.status {
         case .notFound: APIError(.notFound, "no such route")
-        case .methodNotAllowed: APIError(.notFound, "method not allowed on this route")
+        case .methodNotAllowed: APIError(.methodNotAllowed)
         case .contentTooLarge: APIError(.payloadTooLarge)
         case .unauthorized: APIError(.unauthorized)
         case .badRequest: APIError(.invalidInput, error.body ?? "invalid request body")
@@ -48,23 +48,35 @@ public struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware
     }
 
     private static func fieldPath(of error: DecodingError) -> String {
-        let path: [any CodingKey]
         switch error {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): path = context.codingPath
-        case .keyNotFound(let key, let context): path = context.codingPath + [key]
-        @unknown default: path = []
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            FieldPath.string(context.codingPath)
+        case .keyNotFound(let key, let context): FieldPath.string(context.codingPath + [key])
+        @unknown default: "body"
         }
-        let joined = path.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
-        return joined.isEmpty ? "body" : String(joined.drop { $0 == "." })
     }
 
     private static func rule(of error: DecodingError) -> String {
         switch error {
-        case .typeMismatch(let type, _): "must be of type \(type)"
+        case .typeMismatch(let type, _): "must be \(jsonName(of: type))"
         case .valueNotFound: "is required"
         case .keyNotFound: "is required"
-        case .dataCorrupted(let context): context.codingPath.isEmpty ? "body must be valid JSON" : context.debugDescription
+        case .dataCorrupted(let context):
+            context.codingPath.isEmpty ? "body must be valid JSON" : "is invalid: \(context.debugDescription)"
         @unknown default: "is invalid"
+        }
+    }
+
+    /// The JSON kind a Swift type decodes from, in the words of the OpenAPI document.
+    private static func jsonName(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int64.Type, is Int.Type, is UInt64.Type: "an integer"
+        case is Bool.Type: "true or false"
+        case is Double.Type: "a number"
+        default:
+            String(describing: type).hasPrefix("Array") ? "an array"
+                : String(describing: type).hasPrefix("Dictionary") ? "a JSON object" : "of type \(type)"
         }
     }
 }

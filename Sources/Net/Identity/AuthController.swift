@@ -19,8 +19,6 @@ struct AuthController {
         group.post("auth/login", use: adminLogin)
     }
 
-    struct WeChatLoginRequest: Decodable, Sendable { var code: String }
-
     struct LoginResponse: Encodable, Sendable {
         var accessToken: String
         var refreshToken: String
@@ -36,13 +34,10 @@ struct AuthController {
     }
 
     @Sendable func wechatLogin(_ request: Request, context: MallRequestContext) async throws -> Envelope<LoginResponse> {
-        let input = try await request.decode(as: WeChatLoginRequest.self, context: context)
-        var validation = Validation()
-        validation.require(!input.code.isEmpty && input.code.utf8.count <= 128, "code", "must be the 1 to 128 byte code from wx.login")
-        try validation.check()
+        let code = try await RequestJSON.decode(WeChatLoginRequest.self, from: request, context: context).validated()
         let session: WeChatSession
         do {
-            session = try await login.session(forCode: input.code)
+            session = try await login.session(forCode: code)
         } catch {
             throw APIError(error)
         }
@@ -53,21 +48,14 @@ struct AuthController {
             user: UserSummary(id: EntityID(user.id), isNew: isNew, createdAt: APITime.format(ms: user.createdAtMs))))
     }
 
-    struct RefreshRequest: Decodable, Sendable { var refreshToken: String }
-
     @Sendable func refresh(_ request: Request, context: MallRequestContext) async throws -> Envelope<LoginResponse> {
-        let input = try await request.decode(as: RefreshRequest.self, context: context)
-        guard let verified = await tokens.verify(input.refreshToken, expecting: .refresh),
+        let token = try await RequestJSON.decode(RefreshRequest.self, from: request, context: context).validated()
+        guard let verified = await tokens.verify(token, expecting: .refresh),
               let user = await engine.user(id: verified.subjectID) else { throw APIError(.unauthorized) }
         return Envelope(LoginResponse(
             accessToken: try await tokens.issue(subjectID: user.id, kind: .user),
             refreshToken: try await tokens.issue(subjectID: user.id, kind: .refresh),
             user: UserSummary(id: EntityID(user.id), isNew: false, createdAt: APITime.format(ms: user.createdAtMs))))
-    }
-
-    struct AdminLoginRequest: Decodable, Sendable {
-        var username: String
-        var password: String
     }
 
     struct AdminLoginResponse: Encodable, Sendable {
@@ -84,16 +72,13 @@ struct AuthController {
     }
 
     @Sendable func adminLogin(_ request: Request, context: MallRequestContext) async throws -> Envelope<AdminLoginResponse> {
-        let input = try await request.decode(as: AdminLoginRequest.self, context: context)
-        var validation = Validation()
-        validation.require(!input.username.isEmpty, "username", "is required")
-        validation.require(!input.password.isEmpty && input.password.utf8.count <= 72, "password", "must be 1 to 72 bytes")
-        try validation.check()
-        // Same answer and the same bcrypt work for an unknown user as for a wrong password.
+        let input = try await RequestJSON.decode(AdminLoginRequest.self, from: request, context: context).validated()
+        // Same answer and the same bcrypt work for an unknown user, a wrong password and
+        // a password bcrypt cannot judge (over 72 bytes) as for any other failure.
         let admin = engine.settings.admins[input.username]
         let hash = admin?.passwordHash ?? AdminPasswords.unknownUserHash
-        let matches = try await AdminPasswords.verify(input.password, hash: hash)
-        guard let admin, matches else { throw APIError(.unauthorized, "wrong username or password") }
+        let matches = try await AdminPasswords.verify(input.isPasswordCheckable ? input.password : "", hash: hash)
+        guard let admin, matches, input.isPasswordCheckable else { throw APIError(.unauthorized, "wrong username or password") }
         let token = try await tokens.issue(subjectID: admin.id, kind: .admin, role: admin.role, name: admin.username)
         return Envelope(AdminLoginResponse(accessToken: token,
                                            admin: AdminSummary(id: EntityID(admin.id), username: admin.username, role: admin.role)))

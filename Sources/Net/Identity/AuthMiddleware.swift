@@ -5,6 +5,8 @@ public struct AuthMiddleware: RouterMiddleware {
     public typealias Context = MallRequestContext
     let tokens: TokenService
     let kind: TokenService.Kind
+    /// `Bearer ` and a JWT: this server's are about 300 bytes.
+    static let headerBytesMax = 4096
 
     public init(tokens: TokenService, kind: TokenService.Kind) {
         precondition(kind != .refresh, "refresh tokens never authorize a request")
@@ -13,7 +15,9 @@ public struct AuthMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // A token longer than any this server issues is refused before it is decoded.
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+              header.utf8.count <= Self.headerBytesMax,
               let verified = await tokens.verify(String(header.dropFirst(7)), expecting: kind)
         else { throw APIError(.unauthorized) }
         var context = context

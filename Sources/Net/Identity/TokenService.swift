@@ -36,8 +36,13 @@ public struct TokenService: Sendable {
     private let keys: JWTKeyCollection
     private let verified = VerifiedTokenCache()
 
+    /// HS256 wants a key at least as long as its 32-byte output.
+    public static let secretBytesMin = 32
+
+    /// - Precondition: `secret` holds at least `secretBytesMin` bytes; callers
+    ///   check settings and files against it first (`mall serve` does).
     public init(secret: [UInt8]) async {
-        precondition(secret.count >= 32, "a JWT secret needs at least 32 bytes, got \(secret.count)")
+        precondition(secret.count >= Self.secretBytesMin, "a JWT secret needs at least \(Self.secretBytesMin) bytes, got \(secret.count)")
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(key: SymmetricKey(data: secret)), digestAlgorithm: .sha256)
         self.keys = keys

@@ -20,7 +20,7 @@ struct SeckillController {
     }
 
     @Sendable func create(_ request: Request, context: MallRequestContext) async throws -> Envelope<SeckillActivityResponse> {
-        let input = try await request.decode(as: CreateSeckillActivityRequest.self, context: context).validated()
+        let input = try await RequestJSON.decode(CreateSeckillActivityRequest.self, from: request, context: context).validated()
         let activity = try await engine.createSeckillActivity(input)
         return Envelope(try await response(activityID: activity.id), status: .created)
     }
@@ -33,10 +33,10 @@ struct SeckillController {
     @Sendable func purchase(_ request: Request, context: MallRequestContext) async throws -> Envelope<OrderResponse> {
         let userID = try context.requireUserID()
         let activityID = try EntityID.parse(context.parameters.get("id"), field: "id")
-        let input = try await request.decode(as: SeckillPurchaseRequest.self, context: context)
+        let input = try await RequestJSON.decode(SeckillPurchaseRequest.self, from: request, context: context)
         let key = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value
-        if let key, key.isEmpty || key.utf8.count > 64 {
-            throw APIError.invalid("Idempotency-Key", "must be 1 to 64 bytes")
+        if let key, !SeckillPurchaseRequest.idempotencyKeyRule.accepts(key) {
+            throw APIError.invalid("Idempotency-Key", SeckillPurchaseRequest.idempotencyKeyRule.rule)
         }
         let order = try await engine.placeSeckillOrder(userID: userID, activityID: activityID, skuID: input.skuId.value,
                                                        quantity: try input.validatedQuantity(), idempotencyKey: key)

@@ -10,6 +10,7 @@ enum APICodeDocumentation {
         case .unauthorized: "Not logged in, or the access token is missing, malformed or expired (2 h): log in again or refresh."
         case .forbidden: "Logged in, but this account may not do this."
         case .notFound: "No such resource or route (another buyer's order also answers 404)."
+        case .methodNotAllowed: "The path exists but does not serve this method: the `Allow` header lists the methods it serves."
         case .conflict: "Conflicts with the current state of the resource."
         case .payloadTooLarge: "Request body over 1 MiB."
         case .rateLimited: "Too many requests: retry after a pause."

@@ -57,13 +57,27 @@ enum DocsPage {
         function typeOf(schema) {
           if (schema.$ref) return schema.$ref.split("/").pop();
           schema = resolve(schema);
-          if (schema.type === "array") return typeOf(schema.items || {}) + "[]";
+          if (schema.anyOf) {
+            const inner = schema.anyOf.filter((s) => s.type !== "null");
+            return inner.map(typeOf).join(" | ") + (inner.length < schema.anyOf.length ? ", nullable" : "");
+          }
+          if (schema.type === "array") return typeOf(schema.items || {}) + "[]" + limits(schema);
           if (schema.enum) return (schema.type || "") + " (" + schema.enum.join(" | ") + ")";
           let type = schema.type || "object";
           if (schema["x-unit"] === "fen") type += " (fen)";
           else if (schema.format) type += " (" + schema.format + ")";
-          if (schema.nullable) type += ", nullable";
-          return type;
+          return type + limits(schema);
+        }
+
+        // The rules validation enforces, as the schema states them.
+        function limits(schema) {
+          const parts = [];
+          if (schema.minLength !== undefined || schema.maxLength !== undefined) parts.push((schema.minLength ?? 0) + ".." + (schema.maxLength ?? "") + " chars");
+          if (schema.minimum !== undefined || schema.maximum !== undefined) parts.push((schema.minimum ?? "") + ".." + (schema.maximum ?? ""));
+          if (schema.minItems !== undefined || schema.maxItems !== undefined) parts.push((schema.minItems ?? 0) + ".." + (schema.maxItems ?? "") + " items");
+          if (schema.maxProperties !== undefined) parts.push("at most " + schema.maxProperties + " entries");
+          if (schema.pattern) parts.push("pattern " + schema.pattern);
+          return parts.length ? " [" + parts.join("; ") + "]" : "";
         }
 
         function properties(schema, depth) {

@@ -1,37 +1,39 @@
-import Archive
-
 private typealias S = OpenAPISchema
 
 extension OpenAPIDocument {
     /// Filters shared by the order list and the export.
     static var orderFilterParameters: [OpenAPIValue] {
         [
-            S.parameter("status", in: "query", ["type": "string", "example": "pending_shipment,pending_receipt"],
+            S.parameter("status", in: "query",
+                        ["type": "string", "maxLength": .integer(ReportParameters.statusListCharactersMax),
+                         "pattern": .string(ReportParameters.statusListPattern), "example": "pending_shipment,pending_receipt"],
                         "One or more of \(orderStatuses.joined(separator: ", ")), comma-separated."),
-            S.parameter("from", in: "query", ["type": "string", "format": "date-time"],
-                        "Orders created at or after this time (ISO-8601; percent-encode `+` as %2B)."),
-            S.parameter("to", in: "query", ["type": "string", "format": "date-time"], "Orders created before this time; must be after `from`."),
-            S.parameter("orderNo", in: "query", ["type": "string", "pattern": "^[0-9]{1,22}$"],
+            S.parameter("from", in: "query", APITime.schema("Created at or after."),
+                        "Orders created at or after this time (percent-encode `+` as %2B)."),
+            S.parameter("to", in: "query", APITime.schema("Created before."), "Orders created before this time; must be after `from`."),
+            S.parameter("orderNo", in: "query", ReportParameters.orderNoRule.schema("An order number or its first digits."),
                         "All 22 digits for one order; fewer for every order number starting with them (numbers start with their UTC creation time, yyyyMMddHHmmss...)."),
             S.parameter("userId", in: "query", S.id("Buyer."), "Only this buyer's orders."),
             S.parameter("productId", in: "query", S.id("Product."), "Only orders with a line of this product."),
-            S.parameter("minAmountFen", in: "query", S.fen("Lowest pay amount, inclusive."), "Lowest pay amount in fen, inclusive."),
-            S.parameter("maxAmountFen", in: "query", S.fen("Highest pay amount, inclusive."), "Highest pay amount in fen, inclusive; not below minAmountFen."),
-            S.parameter("sort", in: "query", S.enumeration(OrderSort.Key.allCases.map(\.rawValue), "Sort key."),
+            S.parameter("minAmountFen", in: "query", ReportParameters.amountFenRule.schema("Lowest pay amount, inclusive."),
+                        "Lowest pay amount in fen, inclusive."),
+            S.parameter("maxAmountFen", in: "query", ReportParameters.amountFenRule.schema("Highest pay amount, inclusive."),
+                        "Highest pay amount in fen, inclusive; not below minAmountFen."),
+            S.parameter("sort", in: "query", S.enumeration(AdminOrderFilter.Sort.Key.allCases.map(\.rawValue), "Sort key."),
                         "createdAt (default) or payAmount; ties broken by id."),
-            S.parameter("order", in: "query", S.enumeration(OrderSort.Direction.allCases.map(\.rawValue), "Direction."), "desc (default) or asc."),
+            S.parameter("order", in: "query", S.enumeration(AdminOrderFilter.Sort.Direction.allCases.map(\.rawValue), "Direction."), "desc (default) or asc."),
         ]
     }
 
     static var orderPagingParameters: [OpenAPIValue] {
         [
-            S.parameter("cursor", in: "query", ["type": "string"],
-                        "`nextCursor` of the previous page, for the same sort and order. Pages stay stable while new orders arrive."),
-            S.parameter("limit", in: "query", ["type": "integer", "minimum": 1, "maximum": .integer(PageRequest.limitMax), "default": .integer(PageRequest.limitDefault)],
-                        "Orders per page in cursor mode."),
-            S.parameter("page", in: "query", ["type": "integer", "minimum": 1],
-                        "Page mode for the table view (1-based); the reply adds page, pageSize and total. At most \(PageRequest.offsetRowsMax) rows deep: use cursors beyond. Not with cursor or limit."),
-            S.parameter("pageSize", in: "query", ["type": "integer", "minimum": 1, "maximum": .integer(PageRequest.limitMax), "default": .integer(PageRequest.limitDefault)],
+            S.parameter("cursor", in: "query", ReportParameters.cursorRule.schema("An opaque cursor."),
+                        "`nextCursor` of the previous page, for the same sort and order. Pages stay stable while new orders arrive. Not with page or pageSize."),
+            S.parameter("limit", in: "query", ReportParameters.limitRule.schema("Orders per page.", default: Int64(AdminPageRequest.limitDefault)),
+                        "Orders per page in cursor mode. Not with page or pageSize."),
+            S.parameter("page", in: "query", ReportParameters.pageRule.schema("Page number, from 1."),
+                        "Page mode for the table view (1-based); the reply adds page, pageSize and total. At most \(AdminPageRequest.offsetRowsMax) rows deep, so page is at most \(AdminPageRequest.offsetRowsMax) / pageSize + 1: use cursors beyond. Not with cursor or limit."),
+            S.parameter("pageSize", in: "query", ReportParameters.limitRule.schema("Orders per page.", default: Int64(AdminPageRequest.limitDefault)),
                         "Orders per page in page mode."),
         ]
     }
@@ -73,8 +75,8 @@ extension OpenAPIDocument {
 
     private static var statsReportRoutes: [Route] {
         let range = [
-            S.parameter("from", in: "query", ["type": "string", "format": "date-time"], "Orders created at or after this time (ISO-8601)."),
-            S.parameter("to", in: "query", ["type": "string", "format": "date-time"], "Orders created before this time."),
+            S.parameter("from", in: "query", APITime.schema("Created at or after."), "Orders created at or after this time."),
+            S.parameter("to", in: "query", APITime.schema("Created before."), "Orders created before this time; after from."),
         ]
         return [
             Route(method: "get", path: "/admin/v1/stats/overview", operation: S.operation(
@@ -85,8 +87,9 @@ extension OpenAPIDocument {
                 "Orders, paid orders, GMV and money received per day or hour of the shop's time zone, zero-filled. At most \(SalesGranularity.day.rangeMsMax / 86_400_000) days by day, \(SalesGranularity.hour.rangeMsMax / 86_400_000) days by hour.",
                 security: .admin,
                 parameters: [
-                    S.parameter("from", in: "query", required: true, ["type": "string", "format": "date-time"], "Start, inclusive (ISO-8601)."),
-                    S.parameter("to", in: "query", required: true, ["type": "string", "format": "date-time"], "End, exclusive; after from."),
+                    S.parameter("from", in: "query", required: true, APITime.schema("Start, inclusive."), "Start, inclusive."),
+                    S.parameter("to", in: "query", required: true, APITime.schema("End, exclusive."),
+                                "End, exclusive; after from, and at most the granularity's range after it."),
                     S.parameter("granularity", in: "query", S.enumeration(SalesGranularity.allCases.map(\.rawValue), "Bucket size."), "day (default) or hour."),
                 ],
                 data: S.ref("SalesSeries"), errors: [400, 401, 500, 503])),
@@ -94,7 +97,8 @@ extension OpenAPIDocument {
                 "admin-reports", "Top products", "Best sellers among paid orders that are not cancelled.", security: .admin,
                 parameters: [
                     S.parameter("by", in: "query", S.enumeration(TopProductRanking.allCases.map(\.rawValue), "Ranking."), "quantity (default) or amount."),
-                    S.parameter("limit", in: "query", ["type": "integer", "minimum": 1, "maximum": .integer(StatsQueries.topProductsLimitMax), "default": 10], "Products to return."),
+                    S.parameter("limit", in: "query", ReportParameters.topProductsLimitRule.schema(
+                        "Products to return.", default: Int64(TopProducts.limitDefault)), "Products to return."),
                 ] + range,
                 data: S.ref("TopProducts"), errors: [400, 401, 500, 503])),
             Route(method: "get", path: "/admin/v1/stats/seckill/{activityId}", operation: S.operation(

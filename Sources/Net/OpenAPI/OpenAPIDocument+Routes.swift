@@ -1,3 +1,5 @@
+import WeChat
+
 private typealias S = OpenAPISchema
 
 extension OpenAPIDocument {
@@ -43,7 +45,15 @@ extension OpenAPIDocument {
             Route(method: "post", path: "/admin/v1/products", operation: S.operation(
                 "catalog", "Create product", "A product with 1 or more SKUs, each with its price in fen and its stock.",
                 security: .admin, body: S.jsonBody(S.ref("CreateProductRequest")), status: "201", data: S.ref("Product"),
-                errors: [400, 401, 413, 500, 503])),
+                errors: [400, 401, 413, 500, 503], links: [
+                    "AdminProduct": S.link("catalogAdminProduct", "The product created.", parameters: ["path.id": "$response.body#/data/id"]),
+                    "Product": S.link("catalogProduct", "The product as buyers see it.", parameters: ["path.id": "$response.body#/data/id"]),
+                    "FlashSale": S.link(
+                        "seckillCreateFlashSale", "A flash sale of the first SKU, open from 2000 to 2100.", parameters: [:],
+                        requestBody: ["name": "flash sale", "startTime": "2000-01-01T00:00:00Z", "endTime": "2100-01-01T00:00:00Z",
+                                      "items": [["skuId": "$response.body#/data/skus/0/id", "seckillPriceFen": 100, "stock": 1_000,
+                                                 "limitPerUser": 100]]]),
+                ])),
             Route(method: "get", path: "/admin/v1/products/{id}", operation: S.operation(
                 "catalog", "Admin product", security: .admin, parameters: [S.pathID("Product id.")], data: S.ref("Product"),
                 errors: [400, 401, 404])),
@@ -55,13 +65,20 @@ extension OpenAPIDocument {
 
     static var seckillRoutes: [Route] {
         let idempotencyKey = S.parameter(
-            "Idempotency-Key", in: "header", ["type": "string", "minLength": 1, "maxLength": 64],
-            "1 to 64 bytes. A repeat with the same key returns the first order instead of buying again, also after a restart.")
+            "Idempotency-Key", in: "header", SeckillPurchaseRequest.idempotencyKeyRule.schema("A client-chosen key."),
+            "A repeat with the same key returns the first order instead of buying again, also after a restart.")
         return [
             Route(method: "post", path: "/admin/v1/seckill/activities", operation: S.operation(
                 "seckill", "Create flash sale", "An activity with its time window and, per SKU, the flash price, the units issued and the per-user limit.",
                 security: .admin, body: S.jsonBody(S.ref("CreateSeckillActivityRequest")), status: "201",
-                data: S.ref("SeckillActivity"), errors: [400, 401, 404, 413, 500, 503])),
+                data: S.ref("SeckillActivity"), errors: [400, 401, 404, 413, 500, 503], links: [
+                    "AdminFlashSale": S.link("seckillAdminFlashSale", "The activity created.", parameters: ["path.id": "$response.body#/data/id"]),
+                    "FlashSale": S.link("seckillFlashSale", "The activity as buyers see it.", parameters: ["path.id": "$response.body#/data/id"]),
+                    "Buy": S.link("seckillBuyInFlashSale", "Buy its first SKU.", parameters: ["path.id": "$response.body#/data/id"],
+                                  requestBody: ["skuId": "$response.body#/data/items/0/skuId", "quantity": 1]),
+                    "Report": S.link("adminReportsFlashSaleReport", "Its report (once archived).",
+                                     parameters: ["path.activityId": "$response.body#/data/id"]),
+                ])),
             Route(method: "get", path: "/admin/v1/seckill/activities/{id}", operation: S.operation(
                 "seckill", "Admin flash sale", security: .admin, parameters: [S.pathID("Activity id.")],
                 data: S.ref("SeckillActivity"), errors: [400, 401, 404])),
@@ -73,7 +90,12 @@ extension OpenAPIDocument {
                 "Takes the units and creates an unpaid order in one durable step; the order is cancelled and the units return if it is not paid by `payDeadline`.",
                 security: .user, parameters: [S.pathID("Activity id."), idempotencyKey],
                 body: S.jsonBody(S.ref("SeckillPurchaseRequest")), status: "201", data: S.ref("Order"),
-                errors: [400, 401, 404, 409, 40901, 40902, 40903, 500, 503])),
+                errors: [400, 401, 404, 409, 40901, 40902, 40903, 500, 503], links: [
+                    "Order": S.link("ordersMyOrder", "The order placed.", parameters: ["path.id": "$response.body#/data/id"]),
+                    "Cancel": S.link("ordersCancelMyOrder", "Cancel it.", parameters: ["path.id": "$response.body#/data/id"]),
+                    "Pay": S.link("paymentsPayMyOrderSandbox", "Pay it (sandbox).", parameters: ["path.id": "$response.body#/data/id"]),
+                    "AdminOrder": S.link("adminReportsOrderDetail", "Its archived detail.", parameters: ["path.id": "$response.body#/data/id"]),
+                ])),
         ]
     }
 
@@ -83,8 +105,9 @@ extension OpenAPIDocument {
                 "orders", "My orders", "The buyer's orders, newest first.", security: .user,
                 parameters: [
                     S.parameter("status", in: "query", S.enumeration(orderStatuses, "Only orders in this status."), "Only orders in this status."),
-                    S.parameter("cursor", in: "query", ["type": "string"], "`nextCursor` of the previous page."),
-                    S.parameter("limit", in: "query", ["type": "integer", "minimum": 1, "maximum": 50, "default": 20], "Orders per page, 1 to 50."),
+                    S.parameter("cursor", in: "query", S.id("An order id."), "`nextCursor` of the previous page."),
+                    S.parameter("limit", in: "query", OrderController.listLimitRule.schema(
+                        "Orders per page.", default: Int64(OrderController.listLimitDefault)), "Orders per page."),
                 ],
                 data: S.ref("OrderList"), errors: [400, 401])),
             Route(method: "get", path: "/api/v1/orders/{id}", operation: S.operation(
@@ -121,6 +144,7 @@ extension OpenAPIDocument {
             "tags": ["payments"], "summary": "WeChat Pay notification", "operationId": "paymentsWechatPayNotification",
             "security": [],
             "description": "WeChat Pay's notify_url (APIv3). The signature (Wechatpay-Signature, -Timestamp, -Nonce, -Serial headers) is verified and the resource decrypted before the order is marked paid. Not the envelope: WeChat Pay's own reply format.",
+            "parameters": .array(notifyHeaders),
             "requestBody": ["required": true, "content": ["application/json": ["schema": ["type": "object", "description": "WeChat Pay's encrypted notification."]]]],
             "responses": [
                 "204": ["description": "Verified and applied, a duplicate of one already applied, or a payment no order can keep, recorded as a refund due (GET /admin/v1/payments/exceptions)."],
@@ -128,6 +152,22 @@ extension OpenAPIDocument {
                 "401": ["description": "Signature, serial or clock check failed: `{\"code\":\"FAIL\",\"message\":\"...\"}`."],
                 "500": ["description": "Not processed; WeChat Pay retries."],
             ],
+        ]
+    }
+
+    /// The signature headers of section 5.3. A missing or malformed one is a 400, a wrong one a 401.
+    private static var notifyHeaders: [OpenAPIValue] {
+        [
+            S.parameter(WeChatPayHeader.serial, in: "header", required: true,
+                        ["type": "string", "minLength": 1, "maxLength": 64, "example": .string(SandboxPayGateway.defaultSerial)],
+                        "The platform key that signed the notification."),
+            S.parameter(WeChatPayHeader.timestamp, in: "header", required: true,
+                        ["type": "string", "pattern": .string("^[0-9]{1,\(WeChatPayPlatformKeys.timestampDigitsMax)}$"), "example": "1700000000"],
+                        "Unix seconds; refused when 5 minutes or more from the server's clock."),
+            S.parameter(WeChatPayHeader.nonce, in: "header", required: true, ["type": "string", "minLength": 1, "maxLength": 64],
+                        "The signature's nonce."),
+            S.parameter(WeChatPayHeader.signature, in: "header", required: true, ["type": "string", "minLength": 1, "maxLength": 1024],
+                        "base64 SHA256withRSA over timestamp, nonce and body."),
         ]
     }
 

@@ -12,7 +12,7 @@ extension OpenAPIDocument {
             ("Envelope", S.object("The one shape of every JSON response.", required: ["code", "message", "data", "timestamp"], [
                 "code": S.ref("APICode"),
                 "message": S.string("What happened, for a person.", example: "success"),
-                "data": ["description": "The result; null on errors without field detail.", "nullable": true],
+                "data": ["description": "The result; null on errors without field detail."],
                 "timestamp": S.integer("Server time in milliseconds since 1970."),
             ])),
             ("FieldError", S.object("", required: ["field", "rule"], [
@@ -45,8 +45,12 @@ extension OpenAPIDocument {
 
     private static var identitySchemas: [(key: String, value: OpenAPIValue)] {
         [
-            ("WeChatLoginRequest", S.object("", required: ["code"], ["code": S.string("The 1 to 128 byte code from wx.login.")])),
-            ("RefreshRequest", S.object("", required: ["refreshToken"], ["refreshToken": S.string("A refresh token; it rotates on use.")])),
+            ("WeChatLoginRequest", S.object("", required: ["code"], closed: true, [
+                "code": WeChatLoginRequest.codeRule.schema("The code from wx.login.", example: "0a3Xkq000sS9VQ1AJw100UOPAK3Xkq0c"),
+            ])),
+            ("RefreshRequest", S.object("", required: ["refreshToken"], closed: true, [
+                "refreshToken": RefreshRequest.tokenRule.schema("A refresh token; it rotates on use."),
+            ])),
             ("LoginResponse", S.object("", required: ["accessToken", "refreshToken", "tokenType", "expiresIn", "user"], [
                 "accessToken": S.string("Bearer token for /api/v1, valid 2 h."),
                 "refreshToken": S.string("For POST /api/v1/auth/refresh, valid 7 d."),
@@ -56,8 +60,10 @@ extension OpenAPIDocument {
                     "id": S.id("The buyer."), "isNew": S.boolean("Registered by this login."), "createdAt": S.time("Registration."),
                 ]),
             ])),
-            ("AdminLoginRequest", S.object("", required: ["username", "password"], [
-                "username": S.string("Back-office user name."), "password": S.string("1 to 72 bytes."),
+            ("AdminLoginRequest", S.object("", required: ["username", "password"], closed: true, [
+                "username": AdminLoginRequest.usernameRule.schema("Back-office user name."),
+                "password": AdminLoginRequest.passwordRule.schema(
+                    "The password. Admin passwords are 8 to \(AdminLoginRequest.passwordBytesMax) UTF-8 bytes (bcrypt reads no more): a longer one is wrong (401)."),
             ])),
             ("AdminLoginResponse", S.object("", required: ["accessToken", "tokenType", "expiresIn", "admin"], [
                 "accessToken": S.string("Bearer token for /admin/v1, valid 2 h."),
@@ -72,14 +78,15 @@ extension OpenAPIDocument {
 
     private static var catalogSchemas: [(key: String, value: OpenAPIValue)] {
         [
-            ("CreateProductRequest", S.object("", required: ["name", "skus"], [
-                "name": S.string("1 to 100 characters."),
-                "skus": S.array(S.object("", required: ["name", "priceFen", "stock"], [
-                    "name": S.string("1 to 100 characters."),
-                    "spec": S.map("At most 10 entries, e.g. {\"颜色\": \"红\"}."),
-                    "priceFen": S.fen("Price, >= 0."),
-                    "stock": S.integer("Units, 0 to 100000000."),
-                ]), "1 or more SKUs."),
+            ("CreateProductRequest", S.object("", required: ["name", "skus"], closed: true, [
+                "name": CreateProductRequest.nameRule.schema("Product name.", example: "纯棉T恤"),
+                "skus": S.array(S.object("", required: ["name", "priceFen", "stock"], closed: true, [
+                    "name": CreateProductRequest.skuNameRule.schema("SKU name.", example: "白色 M"),
+                    "spec": S.map("Specification, e.g. {\"颜色\": \"红\"}.", keys: CreateProductRequest.specKeyRule,
+                                  values: CreateProductRequest.specValueRule, entriesMax: CreateProductRequest.specEntriesMax),
+                    "priceFen": CreateProductRequest.priceRule.schema("Price."),
+                    "stock": CreateProductRequest.stockRule.schema("Units in stock."),
+                ]), "The SKUs.", counts: CreateProductRequest.skusRange),
             ])),
             ("Product", S.object("", required: ["id", "name", "skus", "createdAt"], [
                 "id": S.id("The product."),
@@ -90,15 +97,18 @@ extension OpenAPIDocument {
                 ])),
                 "createdAt": S.time("Creation."),
             ])),
-            ("CreateSeckillActivityRequest", S.object("", required: ["name", "startTime", "endTime", "items"], [
-                "name": S.string("1 to 100 characters."),
-                "startTime": S.time("Start."), "endTime": S.time("End; after startTime."),
-                "items": S.array(S.object("", required: ["skuId", "seckillPriceFen", "stock"], [
-                    "skuId": S.id("An existing SKU."),
-                    "seckillPriceFen": S.fen("Flash price, >= 0."),
-                    "stock": S.integer("Units issued for the sale, 0 to 100000000."),
-                    "limitPerUser": S.integer("Units one buyer may take, >= 1; default 1."),
-                ])),
+            ("CreateSeckillActivityRequest", S.object(
+                "Rules across fields, refused with 400: endTime after startTime; no SKU listed twice. An unknown SKU is refused too.",
+                required: ["name", "startTime", "endTime", "items"], closed: true, [
+                "name": CreateSeckillActivityRequest.nameRule.schema("Activity name.", example: "双十一秒杀"),
+                "startTime": APITime.schema("Start."), "endTime": APITime.schema("End; after startTime."),
+                "items": S.array(S.object("", required: ["skuId", "seckillPriceFen", "stock"], closed: true, [
+                    "skuId": S.id("An existing SKU, listed once."),
+                    "seckillPriceFen": CreateSeckillActivityRequest.priceRule.schema("Flash price."),
+                    "stock": CreateSeckillActivityRequest.stockRule.schema("Units issued for the sale."),
+                    "limitPerUser": CreateSeckillActivityRequest.limitPerUserRule.schema(
+                        "Units one buyer may take.", default: CreateSeckillActivityRequest.limitPerUserDefault),
+                ]), "The SKUs on sale.", counts: CreateSeckillActivityRequest.itemsRange),
             ])),
             ("SeckillActivity", S.object("", required: ["id", "name", "startTime", "endTime", "status", "items"], [
                 "id": S.id("The activity."), "name": S.string("Name."),
@@ -111,8 +121,9 @@ extension OpenAPIDocument {
                     "stock": S.integer("Units left to sell."), "sold": S.integer("Units sold (cancelled orders give theirs back)."),
                 ])),
             ])),
-            ("SeckillPurchaseRequest", S.object("", required: ["skuId"], [
-                "skuId": S.id("The SKU to buy."), "quantity": S.integer("1 to the per-order maximum; default 1."),
+            ("SeckillPurchaseRequest", S.object("", required: ["skuId"], closed: true, [
+                "skuId": S.id("The SKU to buy."),
+                "quantity": SeckillPurchaseRequest.quantityRule.schema("Units to buy.", default: SeckillPurchaseRequest.quantityDefault),
             ])),
         ]
     }

@@ -9,7 +9,7 @@ enum OpenAPIDocument {
 
     static var document: OpenAPIValue {
         [
-            "openapi": "3.0.3",
+            "openapi": "3.1.0",
             "info": info,
             "servers": [["url": "/"]],
             "tags": tags,

@@ -31,8 +31,7 @@ enum OpenAPISchema {
 
     /// Ids travel as decimal strings: 64-bit values lose precision as JSON numbers in JavaScript.
     static func id(_ description: String) -> OpenAPIValue {
-        ["type": "string", "pattern": "^[0-9]{1,20}$", "description": .string(description + " A 64-bit id as a decimal string."),
-         "example": "115000000000000001"]
+        EntityID.schema(description)
     }
 
     static func time(_ description: String) -> OpenAPIValue {
@@ -52,16 +51,32 @@ enum OpenAPISchema {
         ["type": "object", "additionalProperties": ["type": "string"], "description": .string(description)]
     }
 
-    static func nullable(_ schema: OpenAPIValue) -> OpenAPIValue {
-        schema.merging(["nullable": true])
+    /// A string-to-string map as a request takes it: keys and values each keep a rule.
+    static func map(_ description: String, keys: TextRule, values: TextRule, entriesMax: Int) -> OpenAPIValue {
+        ["type": "object", "maxProperties": .integer(entriesMax), "propertyNames": keys.schema("A key."),
+         "additionalProperties": values.schema("A value."), "description": .string(description)]
     }
 
-    /// An object schema; `required` lists the properties always present.
-    static func object(_ description: String, required: [String] = [], _ properties: KeyValuePairs<String, OpenAPIValue>) -> OpenAPIValue {
+    /// `schema` or null (OpenAPI 3.1: JSON Schema's `null` type).
+    static func nullable(_ schema: OpenAPIValue) -> OpenAPIValue {
+        ["anyOf": [schema, ["type": "null"]]]
+    }
+
+    /// An array whose length the request validation bounds.
+    static func array(_ items: OpenAPIValue, _ description: String, counts: ClosedRange<Int>) -> OpenAPIValue {
+        ["type": "array", "items": items, "minItems": .integer(counts.lowerBound), "maxItems": .integer(counts.upperBound),
+         "description": .string(description)]
+    }
+
+    /// An object schema; `required` lists the properties always present. A
+    /// closed object (every request body) refuses properties it does not list.
+    static func object(_ description: String, required: [String] = [], closed: Bool = false,
+                       _ properties: KeyValuePairs<String, OpenAPIValue>) -> OpenAPIValue {
         var members: [OpenAPIValue.Member] = [.init(key: "type", value: "object")]
         if !description.isEmpty { members.append(.init(key: "description", value: .string(description))) }
         if !required.isEmpty { members.append(.init(key: "required", value: .array(required.map(OpenAPIValue.string)))) }
         members.append(.init(key: "properties", value: .object(properties.map { .init(key: $0.key, value: $0.value) })))
+        if closed { members.append(.init(key: "additionalProperties", value: false)) }
         return .object(members)
     }
 
@@ -93,7 +108,7 @@ enum OpenAPISchema {
     static func operation(
         _ tag: String, _ summary: String, _ description: String = "", security: Security,
         parameters: [OpenAPIValue] = [], body: OpenAPIValue? = nil,
-        status: String = "200", data: OpenAPIValue?, errors: [Int]
+        status: String = "200", data: OpenAPIValue?, errors: [Int], links: OpenAPIValue? = nil
     ) -> OpenAPIValue {
         var members: [OpenAPIValue.Member] = [
             .init(key: "tags", value: [.string(tag)]),
@@ -110,10 +125,12 @@ enum OpenAPISchema {
         if let body { members.append(.init(key: "requestBody", value: body)) }
         var responses: [OpenAPIValue.Member] = []
         if let data {
-            responses.append(.init(key: status, value: [
+            var success: OpenAPIValue = [
                 "description": .string(status == "201" ? "Created" : "Success (code 200)"),
                 "content": ["application/json": ["schema": envelope(data)]],
-            ]))
+            ]
+            if let links { success = success.merging(["links": links]) }
+            responses.append(.init(key: status, value: success))
         } else {
             responses.append(.init(key: status, value: ["description": "Success"]))
         }
@@ -126,6 +143,15 @@ enum OpenAPISchema {
         for code in statuses { responses.append(.init(key: String(code), value: .object([.init(key: "$ref", value: .string("#/components/responses/E\(code)"))]))) }
         members.append(.init(key: "responses", value: .object(responses)))
         return .object(members)
+    }
+
+    /// An OpenAPI link: the operation `operationID` can follow this one with `parameters`
+    /// (and `requestBody` fields) taken from the response, e.g. `$response.body#/data/id`.
+    static func link(_ operationID: String, _ description: String, parameters: OpenAPIValue,
+                     requestBody: OpenAPIValue? = nil) -> OpenAPIValue {
+        var link: OpenAPIValue = ["operationId": .string(operationID), "description": .string(description), "parameters": parameters]
+        if let requestBody { link = link.merging(["requestBody": requestBody]) }
+        return link
     }
 
     private static func operationID(tag: String, summary: String) -> String {

@@ -5,7 +5,8 @@ import Hummingbird
 /// order answers 404, not 403, so order ids cannot be probed.
 struct OrderController {
     let engine: MallEngine
-    static let listLimitMax = 50
+    static let listLimitRule = IntegerRule(1...50)
+    static let listLimitDefault = 20
 
     func addUserRoutes(to group: RouterGroup<MallRequestContext>) {
         group.get("orders", use: list)
@@ -23,20 +24,24 @@ struct OrderController {
     /// Newest first; `cursor` is the id of the last order of the previous page.
     @Sendable func list(_ request: Request, context: MallRequestContext) async throws -> Envelope<OrderListResponse> {
         let userID = try context.requireUserID()
-        let limitText = request.uri.queryParameters.get("limit")
-        let limit = try limitText.map { text throws(APIError) -> Int in
-            guard let value = Int(text), (1...Self.listLimitMax).contains(value) else {
-                throw APIError.invalid("limit", "must be 1 to \(Self.listLimitMax)")
-            }
-            return value
-        } ?? 20
-        let cursor = try request.uri.queryParameters.get("cursor").map { text throws(APIError) in
-            try EntityID.parse(text, field: "cursor")
+        let query = request.uri.queryParameters
+        var validation = Validation()
+        let limit = query.get("limit").map { text in
+            let value = Self.listLimitRule.parse(text)
+            validation.require(value != nil, "limit", Self.listLimitRule.rule)
+            return Int(value ?? 0)
+        } ?? Self.listLimitDefault
+        let cursor = query.get("cursor").map { text in
+            let value = EntityID.value(text)
+            validation.require(value != nil, "cursor", "must be the nextCursor of a previous page: " + EntityID.rule.rule)
+            return value ?? 0
         }
-        let status = request.uri.queryParameters.get("status")
-        if let status, OrderStatus(rawValue: status) == nil {
-            throw APIError.invalid("status", "must be one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        let status = query.get("status")
+        if let status {
+            validation.require(OrderStatus(rawValue: status) != nil, "status",
+                               "must be one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        try validation.check()
         let page = await engine.orders(ofUser: userID, beforeOrderID: cursor, status: status.flatMap(OrderStatus.init(rawValue:)),
                                        limit: limit)
         return Envelope(OrderListResponse(items: page.orders.map(OrderResponse.init), nextCursor: page.nextCursor.map(String.init)))

@@ -1,4 +1,3 @@
-import Archive
 import HTTPTypes
 import Hummingbird
 
@@ -15,7 +14,7 @@ struct AdminOrderController {
         group.get("orders/:id", use: show)
     }
 
-    @Sendable func list(_ request: Request, context: MallRequestContext) async throws -> Envelope<OrderPage> {
+    @Sendable func list(_ request: Request, context: MallRequestContext) async throws -> Envelope<AdminOrderPage> {
         var parameters = ReportParameters(request)
         let filter = parameters.orderFilter()
         let page = parameters.pageRequest()
@@ -23,7 +22,7 @@ struct AdminOrderController {
         return Envelope(try await withReports(reports, context: context) { try await $0.listOrders(filter: filter, page: page) })
     }
 
-    @Sendable func show(_ request: Request, context: MallRequestContext) async throws -> Envelope<OrderDetail> {
+    @Sendable func show(_ request: Request, context: MallRequestContext) async throws -> Envelope<AdminOrderDetail> {
         let id = try EntityID.parse(context.parameters.get("id"), field: "id")
         let detail = try await withReports(reports, context: context) { try await $0.orderDetail(id: id) }
         guard let detail else { throw APIError(.notFound, "order not found in the archive (it may be a few seconds behind)") }

@@ -1,4 +1,3 @@
-import Archive
 import Hummingbird
 
 /// Dashboard figures for the back office, from the PostgreSQL archive. Days
@@ -25,6 +24,7 @@ struct AdminStatsController {
         let toMs = parameters.requiredTime("to")
         let granularity = parameters.choice("granularity", default: SalesGranularity.day)
         if let fromMs, let toMs {
+            // Both are RFC 3339 times of the years 0000 to 9999: their difference cannot overflow.
             parameters.require(toMs > fromMs, "to", "must be after from")
             parameters.require(toMs - fromMs <= granularity.rangeMsMax, "to",
                                "must be at most \(granularity.rangeMsMax / 86_400_000) days after from for granularity=\(granularity.rawValue)")
@@ -39,7 +39,7 @@ struct AdminStatsController {
     @Sendable func topProducts(_ request: Request, context: MallRequestContext) async throws -> Envelope<TopProducts> {
         var parameters = ReportParameters(request)
         let ranking = parameters.choice("by", default: TopProductRanking.quantity)
-        let limit = parameters.integer("limit", in: 1...StatsQueries.topProductsLimitMax) ?? ReportParameters.topProductsLimitDefault
+        let limit = parameters.integer("limit", ReportParameters.topProductsLimitRule).map { Int($0) } ?? TopProducts.limitDefault
         let (fromMs, toMs) = parameters.timeRange()
         try parameters.check()
         return Envelope(try await withReports(reports, context: context) {

@@ -1,58 +1,52 @@
-import Archive
 import Hummingbird
 import Logging
 
-/// The back office's read side, served from the PostgreSQL archive
-/// (`ArchiveReports`). A protocol so that routes can be tested without a
-/// database; `MallServices.reports` is nil when no archive is configured.
+/// The back office's read side, as the admin report routes need it. Net owns
+/// this protocol and every type in it, so it does not depend on where reports
+/// come from: `mall` wires in the PostgreSQL archive through an adapter, tests
+/// a fake. `MallServices.reports` is nil when no archive is configured.
+///
+/// Methods throw `ReportServiceError` for refusals and outages; any other
+/// error is a bug and answers 500.
 public protocol ReportService: Sendable {
-    func listOrders(filter: OrderFilter, page: PageRequest) async throws -> OrderPage
-    func orderDetail(id: UInt64) async throws -> OrderDetail?
-    /// Validates the filter at once (throws `ReportError`); rows are read as the sequence is consumed.
-    func exportOrders(filter: OrderFilter) throws -> any AsyncSequence<ByteBuffer, any Error> & Sendable
+    func listOrders(filter: AdminOrderFilter, page: AdminPageRequest) async throws -> AdminOrderPage
+    func orderDetail(id: UInt64) async throws -> AdminOrderDetail?
+    /// Validates the filter at once; rows are read as the sequence is consumed.
+    func exportOrders(filter: AdminOrderFilter) throws -> any AsyncSequence<ByteBuffer, any Error> & Sendable
     func overview(nowMs: Int64) async throws -> StatsOverview
     func sales(fromMs: Int64, toMs: Int64, granularity: SalesGranularity) async throws -> SalesSeries
     func topProducts(by ranking: TopProductRanking, limit: Int, fromMs: Int64?, toMs: Int64?) async throws -> TopProducts
     func seckillReport(activityID: UInt64) async throws -> SeckillReport?
 }
 
-extension ArchiveReports: ReportService {
-    public func listOrders(filter: OrderFilter, page: PageRequest) async throws -> OrderPage {
-        try await orders.list(filter: filter, page: page)
-    }
+/// Why a report refused or failed; each case maps to one API code.
+public enum ReportServiceError: Error, CustomStringConvertible {
+    /// An argument broke a rule (400): the field as the API names it, and the rule.
+    case invalidArgument(field: String, rule: String)
+    /// The cursor is not one this server issued, or was issued for another sort (400).
+    case invalidCursor(reason: String)
+    /// The report store cannot be reached (503); the cause is for the log only.
+    case unavailable(underlying: any Error)
+    /// The store answered something it cannot answer: a bug, reported as 500.
+    case unexpectedResult(String)
 
-    public func orderDetail(id: UInt64) async throws -> OrderDetail? {
-        try await orders.detail(id: id)
-    }
-
-    public func exportOrders(filter: OrderFilter) throws -> any AsyncSequence<ByteBuffer, any Error> & Sendable {
-        try export(filter: filter)
-    }
-
-    public func overview(nowMs: Int64) async throws -> StatsOverview {
-        try await stats.overview(nowMs: nowMs)
-    }
-
-    public func sales(fromMs: Int64, toMs: Int64, granularity: SalesGranularity) async throws -> SalesSeries {
-        try await stats.sales(fromMs: fromMs, toMs: toMs, granularity: granularity)
-    }
-
-    public func topProducts(by ranking: TopProductRanking, limit: Int, fromMs: Int64?, toMs: Int64?) async throws -> TopProducts {
-        try await stats.topProducts(by: ranking, limit: limit, fromMs: fromMs, toMs: toMs)
-    }
-
-    public func seckillReport(activityID: UInt64) async throws -> SeckillReport? {
-        try await stats.seckillReport(activityID: activityID)
+    public var description: String {
+        switch self {
+        case .invalidArgument(let field, let rule): "\(field): \(rule)"
+        case .invalidCursor(let reason): "cursor: \(reason)"
+        case .unavailable(let underlying): "report store unavailable: \(String(reflecting: underlying))"
+        case .unexpectedResult(let what): "unexpected result: \(what)"
+        }
     }
 }
 
 extension APIError {
     /// The one place report errors become API codes.
-    init(_ error: ReportError) {
+    init(_ error: ReportServiceError) {
         switch error {
         case .invalidArgument(let field, let rule): self = .invalid(field, rule)
         case .invalidCursor(let reason): self = .invalid("cursor", reason)
-        case .databaseUnavailable: self.init(.unavailable, "the archive database is unreachable; retry shortly")
+        case .unavailable: self.init(.unavailable, "the archive database is unreachable; retry shortly")
         case .unexpectedResult: self.init(.internalError)
         }
     }
@@ -67,7 +61,7 @@ extension APIError {
 let reportTimeout = Duration.seconds(20)
 
 /// Runs a report call: refuses with 503 when the archive is off or does not
-/// answer within `reportTimeout`, and maps `ReportError` to its API code.
+/// answer within `reportTimeout`, and maps `ReportServiceError` to its API code.
 /// Outages and bugs are logged with the request id; their cause stays in the log.
 func withReports<Result: Sendable>(
     _ reports: (any ReportService)?, context: MallRequestContext,
@@ -83,15 +77,15 @@ func withReports<Result: Sendable>(
             }
             defer { group.cancelAll() }
             guard let first = try await group.next(), let result = first else {
-                throw ReportError.databaseUnavailable(underlying: ReportTimeout())
+                throw ReportServiceError.unavailable(underlying: ReportTimeout())
             }
             return result
         }
-    } catch let error as ReportError {
+    } catch let error as ReportServiceError {
         switch error {
         case .invalidArgument, .invalidCursor:
             throw APIError(error)
-        case .databaseUnavailable:
+        case .unavailable:
             context.logger.error("archive report failed", metadata: ["error": "\(error)", "requestId": "\(context.id)"])
             throw APIError(error)
         case .unexpectedResult:

@@ -65,8 +65,15 @@ public struct HTTPLoginClient: WeChatLoginClient {
         guard let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
             throw .badResponse("body is not a JSON object")
         }
-        let errcode = LenientJSON.int(json["errcode"]) ?? 0
-        let errmsg = json["errmsg"] as? String ?? ""
+        let errcode: Int
+        if let value = json["errcode"] {
+            guard let parsed = LenientJSON.int(value) else { throw .badResponse("errcode is not an integer") }
+            errcode = parsed
+        } else {
+            errcode = 0
+        }
+        // errmsg reaches logs and error descriptions: cut it to a bounded length.
+        let errmsg = String((json["errmsg"] as? String ?? "").prefix(Self.errmsgCharactersMax))
         switch errcode {
         case 0: break
         case 40029, 40163: throw .invalidCode(errcode: errcode, errmsg: errmsg)
@@ -74,21 +81,56 @@ public struct HTTPLoginClient: WeChatLoginClient {
         default: throw .upstream(errcode: errcode, errmsg: errmsg)
         }
         guard let openID = json["openid"] as? String, !openID.isEmpty else { throw .badResponse("missing openid") }
+        guard isIdentifier(openID) else { throw .badResponse("openid is not 1 to \(identifierCharactersMax) of A-Z a-z 0-9 - _") }
         guard let sessionKey = json["session_key"] as? String, !sessionKey.isEmpty else {
             throw .badResponse("missing session_key")
         }
+        guard sessionKey.utf8.count <= sessionKeyBytesMax, sessionKey.utf8.allSatisfy(isBase64) else {
+            throw .badResponse("session_key is not base64 of at most \(sessionKeyBytesMax) characters")
+        }
         let unionID = (json["unionid"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        if let unionID, !isIdentifier(unionID) {
+            throw .badResponse("unionid is not 1 to \(identifierCharactersMax) of A-Z a-z 0-9 - _")
+        }
         return WeChatSession(openID: openID, unionID: unionID, sessionKey: sessionKey)
+    }
+
+    /// openid and unionid are 28 characters of URL-safe base64 today; they are
+    /// stored, journaled and archived, so anything unlike one is refused here.
+    static let identifierCharactersMax = 128
+    /// A session key is base64 of 16 bytes (24 characters).
+    static let sessionKeyBytesMax = 128
+    static let errmsgCharactersMax = 256
+
+    static func isIdentifier(_ text: String) -> Bool {
+        (1...identifierCharactersMax).contains(text.utf8.count) && text.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"): true
+            default: false
+            }
+        }
+    }
+
+    static func isBase64(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="): true
+        default: false
+        }
     }
 }
 
 enum LenientJSON {
-    /// An integer sent as a JSON number or as a numeric string.
+    /// An integer sent as a JSON number or as a numeric string; nil for
+    /// anything else, including numbers with a fraction or beyond `Int`
+    /// (`NSNumber.intValue` would truncate or wrap those).
     static func int(_ value: Any?) -> Int? {
         switch value {
-        case let number as NSNumber: number.intValue
-        case let text as String: Int(text.trimmingCharacters(in: .whitespaces))
-        default: nil
+        case let text as String: return Int(text.trimmingCharacters(in: .whitespaces))
+        // Exact below 2^53, which covers every errcode WeChat documents.
+        case let number as NSNumber: return Int(exactly: number.doubleValue)
+        default: return nil
         }
     }
 }

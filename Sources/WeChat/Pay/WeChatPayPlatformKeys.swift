@@ -14,6 +14,10 @@ public struct WeChatPayPlatformKeys: Sendable {
     public static let timestampSkewSecondsMax: Int64 = 300
     /// Prefix of the deliberately mis-signed probes WeChat Pay sends (section 5.3).
     public static let probeSignaturePrefix = "WECHATPAY/SIGNTEST/"
+    /// `Wechatpay-Timestamp` is Unix seconds: 11 digits reach the year 5138, so
+    /// anything longer is not a timestamp, and every value parsed fits `Int64`
+    /// with room to subtract (DESIGN invariant 10: a header never traps).
+    public static let timestampDigitsMax = 11
 
     var keysBySerial: [String: _RSA.Signing.PublicKey] = [:]
 
@@ -65,14 +69,32 @@ public struct WeChatPayPlatformKeys: Sendable {
         timestamp: String, nonce: String, signature: String, serial: String, body: String, now: Date
     ) throws(WeChatPayError) {
         guard let key = keysBySerial[serial] else { throw .unknownSerial }
-        guard let seconds = Int64(timestamp) else { throw .malformed("Wechatpay-Timestamp is not Unix seconds") }
-        let skewSeconds = Int64(now.timeIntervalSince1970.rounded(.down)) - seconds
-        guard skewSeconds.magnitude < Self.timestampSkewSecondsMax.magnitude else { throw .staleTimestamp }
+        guard let seconds = Self.timestampSeconds(timestamp) else {
+            throw .malformed("Wechatpay-Timestamp is not Unix seconds (1 to \(Self.timestampDigitsMax) digits)")
+        }
+        guard Self.isFresh(seconds, now: now) else { throw .staleTimestamp }
         guard !nonce.isEmpty else { throw .malformed("Wechatpay-Nonce is empty") }
         guard !signature.hasPrefix(Self.probeSignaturePrefix), let signatureBytes = Data(base64Encoded: signature)
         else { throw .badSignature }
         let message = Data("\(timestamp)\n\(nonce)\n\(body)\n".utf8)
         let rsaSignature = _RSA.Signing.RSASignature(rawRepresentation: signatureBytes)
         guard key.isValidSignature(rsaSignature, for: message, padding: .insecurePKCS1v1_5) else { throw .badSignature }
+    }
+
+    /// Unix seconds from 1 to `timestampDigitsMax` ASCII digits: no sign, space
+    /// or other numeral (`Int64("+5")` and `Int64("-9223372036854775808")` parse).
+    static func timestampSeconds(_ text: String) -> Int64? {
+        let digits = text.utf8
+        guard (1...timestampDigitsMax).contains(digits.count),
+              digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return Int64(text)
+    }
+
+    /// |now − seconds| < `timestampSkewSecondsMax`, decided without arithmetic
+    /// that can overflow: a clock outside `Int64` seconds is never fresh.
+    static func isFresh(_ seconds: Int64, now: Date) -> Bool {
+        guard let nowSeconds = Int64(exactly: now.timeIntervalSince1970.rounded(.down)) else { return false }
+        let (skewSeconds, overflow) = nowSeconds.subtractingReportingOverflow(seconds)
+        return !overflow && skewSeconds.magnitude < timestampSkewSecondsMax.magnitude
     }
 }

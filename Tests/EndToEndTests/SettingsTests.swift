@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    @Suite("Settings out of range") struct SettingsTests {
+        /// Each would once have trapped (an overflow, a precondition) or been taken as it is.
+        @Test("a setting out of range stops `mall serve` with a message naming it, never a trap",
+              arguments: [
+                  ("MALL_PAYMENT_TIMEOUT_SECONDS", "9223372036854775807", "--payment-timeout-seconds"),
+                  ("MALL_PAYMENT_TIMEOUT_SECONDS", "0", "--payment-timeout-seconds"),
+                  ("MALL_JWT_SECRET", "too-short", "JWT secret"),
+                  ("MALL_ARCHIVE_POOL_SIZE", "-1", "MALL_ARCHIVE_POOL_SIZE"),
+                  ("MALL_ARCHIVE_INTERVAL_MS", "99999999999999999999", "MALL_ARCHIVE_INTERVAL_MS"),
+              ])
+        func outOfRange(name: String, value: String, named: String) async throws {
+            var environment = [name: value]
+            // The archive settings are read only with a database URL; nothing connects before they are checked.
+            if name.hasPrefix("MALL_ARCHIVE_") { environment["MALL_DATABASE_URL"] = "postgres://mall@127.0.0.1:1/mall?sslmode=disable" }
+            let server = try ServerProcess(environment: environment)
+            defer { server.destroy() }
+            try server.start()
+            let exit = try await server.waitExit(timeout: .seconds(30))
+            #expect(!exit.byUncaughtSignal && exit.status != 0, "\(name)=\(value): \(exit)")
+            let log = try String(contentsOf: server.logFile, encoding: .utf8)
+            #expect(log.contains(named), "\(name)=\(value): \(log.suffix(800))")
+        }
+    }
+}
