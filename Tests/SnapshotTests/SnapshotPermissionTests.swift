@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Synchronization
+import MallTestSupport
 import Testing
 import WAL
 @testable import Snapshot
@@ -13,9 +14,9 @@ func fileMode(_ path: String) throws -> UInt32 {
 }
 
 /// Real system calls; records the mode of every file just before it is renamed into place.
-final class RenameModeRecorder: SegmentIO {
+final class RenameModeRecorder: ForwardingSegmentIO {
     let renamedModes = Mutex<[String: UInt32]>([:])
-    private let real = PosixSegmentIO()
+    let real = PosixSegmentIO()
 
     func rename(_ sourcePath: String, to destinationPath: String) throws(WALError) {
         let mode = try? fileMode(sourcePath)
@@ -23,23 +24,6 @@ final class RenameModeRecorder: SegmentIO {
         try real.rename(sourcePath, to: destinationPath)
     }
 
-    func openFile(_ path: String, mode: FileOpenMode) throws(WALError) -> Int32 { try real.openFile(path, mode: mode) }
-    func closeFile(_ descriptor: Int32) { real.closeFile(descriptor) }
-    func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, offsetBytes: Int) throws(WALError) -> Int {
-        try real.write(descriptor, bytes, offsetBytes: offsetBytes)
-    }
-    func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, offsetBytes: Int) throws(WALError) -> Int {
-        try real.read(descriptor, into: buffer, offsetBytes: offsetBytes)
-    }
-    func syncData(_ descriptor: Int32) throws(WALError) { try real.syncData(descriptor) }
-    func syncFile(_ descriptor: Int32) throws(WALError) { try real.syncFile(descriptor) }
-    func allocate(_ descriptor: Int32, sizeBytes: Int) throws(WALError) { try real.allocate(descriptor, sizeBytes: sizeBytes) }
-    func truncate(_ descriptor: Int32, sizeBytes: Int) throws(WALError) { try real.truncate(descriptor, sizeBytes: sizeBytes) }
-    func fileSizeBytes(_ descriptor: Int32) throws(WALError) -> Int { try real.fileSizeBytes(descriptor) }
-    func syncDirectory(_ path: String) throws(WALError) { try real.syncDirectory(path) }
-    func listDirectory(_ path: String) throws(WALError) -> [String] { try real.listDirectory(path) }
-    func makeDirectory(_ path: String) throws(WALError) { try real.makeDirectory(path) }
-    func removeFile(_ path: String) throws(WALError) { try real.removeFile(path) }
 }
 
 @Suite("Snapshot file permissions")

@@ -71,7 +71,7 @@ func frameEnds(_ directory: String, file: String) throws -> [(end: Int, lastLSN:
 }
 
 /// Real system calls, except for the faults a test arms.
-final class FaultyIO: SegmentIO {
+final class FaultyIO: ForwardingSegmentIO {
     struct Faults {
         /// Fail the nth `syncData` (1-based) and every one after it.
         var failSyncDataAt: Int?
@@ -84,7 +84,7 @@ final class FaultyIO: SegmentIO {
     let faults: Mutex<Faults>
     /// While set, `syncData` blocks until the semaphore is signalled (stalls the writer thread).
     let syncGate: DispatchSemaphore?
-    private let real = PosixSegmentIO()
+    let real = PosixSegmentIO()
 
     init(_ faults: Faults = Faults(), syncGate: DispatchSemaphore? = nil) {
         self.faults = Mutex(faults)
@@ -112,20 +112,4 @@ final class FaultyIO: SegmentIO {
         throw .io(operation: "pwrite", errno: ENOSPC)
     }
 
-    func openFile(_ path: String, mode: FileOpenMode) throws(WALError) -> Int32 { try real.openFile(path, mode: mode) }
-    func closeFile(_ descriptor: Int32) { real.closeFile(descriptor) }
-    func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, offsetBytes: Int) throws(WALError) -> Int {
-        try real.read(descriptor, into: buffer, offsetBytes: offsetBytes)
-    }
-    func syncFile(_ descriptor: Int32) throws(WALError) { try real.syncFile(descriptor) }
-    func allocate(_ descriptor: Int32, sizeBytes: Int) throws(WALError) { try real.allocate(descriptor, sizeBytes: sizeBytes) }
-    func truncate(_ descriptor: Int32, sizeBytes: Int) throws(WALError) { try real.truncate(descriptor, sizeBytes: sizeBytes) }
-    func fileSizeBytes(_ descriptor: Int32) throws(WALError) -> Int { try real.fileSizeBytes(descriptor) }
-    func syncDirectory(_ path: String) throws(WALError) { try real.syncDirectory(path) }
-    func listDirectory(_ path: String) throws(WALError) -> [String] { try real.listDirectory(path) }
-    func makeDirectory(_ path: String) throws(WALError) { try real.makeDirectory(path) }
-    func rename(_ sourcePath: String, to destinationPath: String) throws(WALError) {
-        try real.rename(sourcePath, to: destinationPath)
-    }
-    func removeFile(_ path: String) throws(WALError) { try real.removeFile(path) }
 }

@@ -1,6 +1,7 @@
 import Engine
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Logging
 
 /// Maps every error to the envelope in one place, so handlers never build
@@ -30,6 +31,9 @@ public struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware
             return APIError.invalid(Self.fieldPath(of: error), Self.rule(of: error))
         case let error as HTTPError:
             return Self.apiError(for: error)
+        case is NIOTooManyBytesError:
+            // A body over the upload limit, found while collecting it.
+            return APIError(.payloadTooLarge)
         default:
             logger.error("request failed", metadata: ["error": "\(error)", "requestId": "\(requestID)"])
             return APIError(.internalError, "server error (request \(requestID))")
