@@ -128,10 +128,7 @@ enum MallServer {
         let secrets = SecretStore(directory: dataDirectory + "/secrets")
         let jwtSecret = try Environment.string("MALL_JWT_SECRET").map { Array($0.utf8) } ?? secrets.jwtSecret()
         // TokenService traps on a short secret; a setting or a file must be refused with a reason instead.
-        guard jwtSecret.count >= TokenService.secretBytesMin else {
-            throw ValidationError("the JWT secret (MALL_JWT_SECRET or secrets/jwt.key) must be at least \(TokenService.secretBytesMin) bytes, got \(jwtSecret.count)")
-        }
-        let tokens = await TokenService(secret: jwtSecret)
+        let tokens = try await TokenService(secret: jwtSecret)
         let login: any WeChatLoginClient
         if let appID = Environment.string("MALL_WECHAT_APP_ID"), let appSecret = Environment.string("MALL_WECHAT_APP_SECRET") {
             login = HTTPLoginClient(

@@ -149,3 +149,12 @@ struct BoundsTests {
         await app.close()
     }
 }
+
+@Suite("Token secret")
+struct TokenSecretTests {
+    @Test("a JWT secret under 32 bytes is a thrown error, not a trap")
+    func shortSecretThrows() async throws {
+        await #expect(throws: TokenService.SecretTooShort.self) { _ = try await TokenService(secret: Array(repeating: 1, count: 31)) }
+        _ = try await TokenService(secret: Array(repeating: 1, count: 32))
+    }
+}

@@ -35,7 +35,7 @@ struct TestApp {
         let engine = try MallEngine.open(configuration, clock: clock, logger: Logger(label: "net-test"))
         _ = try await engine.upsertAdmin(username: "admin", passwordHash: try await AdminPasswords.hash(adminPassword), role: "super_admin")
         let services = MallServices(
-            engine: engine, tokens: await TokenService(secret: Array(repeating: 7, count: 32)), login: SandboxLoginClient(),
+            engine: engine, tokens: try await TokenService(secret: Array(repeating: 7, count: 32)), login: SandboxLoginClient(),
             payments: PaymentService(sandbox: try SandboxPayGateway.generate()), reports: reports)
         return TestApp(directory: directory, engine: engine, clock: clock, services: services)
     }

@@ -9,7 +9,6 @@ public enum EngineError: Error, Equatable, CustomStringConvertible {
     case activityNotActive(startMs: Int64, endMs: Int64)
     case orderStateForbids(status: OrderStatus, action: String)
     case orderBusy(orderID: UInt64)
-    case paymentMismatch(expectedFen: Int64, gotFen: Int64)
     case overloaded
     case unavailable(String)
 
@@ -23,7 +22,6 @@ public enum EngineError: Error, Equatable, CustomStringConvertible {
         case .activityNotActive: "the activity has not started or has ended"
         case .orderStateForbids(let status, let action): "an order in status \(status.rawValue) cannot be \(action)"
         case .orderBusy(let orderID): "order \(orderID) is being updated; retry"
-        case .paymentMismatch(let expected, let got): "payment of \(got) fen does not match the order's \(expected) fen"
         case .overloaded: "the write-ahead log queue is full"
         case .unavailable(let reason): reason
         }

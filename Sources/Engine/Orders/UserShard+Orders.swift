@@ -136,14 +136,6 @@ extension UserShard {
         return evicted
     }
 
-    /// Puts a deadline back when its cancellation could not run now.
-    func retryDeadline(orderID: UInt64, atMs: Int64) {
-        deadlines.push(.init(deadlineMs: atMs, orderID: orderID))
-    }
-
-    /// Payment deadlines still queued (for tests and metrics).
-    var pendingDeadlines: Int { deadlines.count }
-
     private func orderForChange(_ orderID: UInt64) throws(EngineError) -> Order {
         guard let order = state.orders[orderID] else { throw .notFound("order") }
         guard !busyOrders.contains(orderID) else { throw .orderBusy(orderID: orderID) }

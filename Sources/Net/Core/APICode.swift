@@ -20,7 +20,6 @@ public enum APICode: Int, CaseIterable, Sendable {
     case couponNotUsable = 40904
     case orderStateForbids = 40905
     case orderBusy = 40906
-    case paymentMismatch = 40907
 
     public var status: HTTPResponse.Status {
         let statusCode = rawValue >= 10_000 ? rawValue / 100 : rawValue
@@ -47,7 +46,6 @@ public enum APICode: Int, CaseIterable, Sendable {
         case .couponNotUsable: "coupon not usable"
         case .orderStateForbids: "the order's status does not allow this"
         case .orderBusy: "the order is being updated; retry"
-        case .paymentMismatch: "paid amount does not match the order"
         }
     }
 }

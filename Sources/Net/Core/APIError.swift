@@ -43,7 +43,6 @@ extension APIError {
         case .orderStateForbids(let status, let action):
             self.init(.orderStateForbids, "an order in status \(status.rawValue) cannot be \(action)")
         case .orderBusy: self.init(.orderBusy)
-        case .paymentMismatch: self.init(.paymentMismatch)
         case .overloaded: self.init(.unavailable, "the server is at capacity; retry shortly")
         case .unavailable: self.init(.unavailable)
         }

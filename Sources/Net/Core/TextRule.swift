@@ -26,8 +26,9 @@ struct TextRule: Sendable, Equatable {
     var lengths: ClosedRange<Int>
 
     init(_ alphabet: Alphabet, _ lengths: ClosedRange<Int>) {
-        precondition(lengths.lowerBound >= (alphabet == .text ? 1 : 0), "\(alphabet) needs at least \(alphabet == .text ? 1 : 0) characters")
-        (self.alphabet, self.lengths) = (alphabet, lengths)
+        // Text must hold a visible character, so its minimum is at least 1.
+        let lowest = max(lengths.lowerBound, alphabet == .text ? 1 : 0)
+        (self.alphabet, self.lengths) = (alphabet, lowest...max(lowest, lengths.upperBound))
     }
 
     /// Whether `value` keeps the rule. Stops counting past the maximum, so a

@@ -39,10 +39,16 @@ public struct TokenService: Sendable {
     /// HS256 wants a key at least as long as its 32-byte output.
     public static let secretBytesMin = 32
 
-    /// - Precondition: `secret` holds at least `secretBytesMin` bytes; callers
-    ///   check settings and files against it first (`mall serve` does).
-    public init(secret: [UInt8]) async {
-        precondition(secret.count >= Self.secretBytesMin, "a JWT secret needs at least \(Self.secretBytesMin) bytes, got \(secret.count)")
+    public struct SecretTooShort: Error, CustomStringConvertible {
+        public var sizeBytes: Int
+        public var description: String {
+            "the JWT secret (MALL_JWT_SECRET or secrets/jwt.key) must be at least \(TokenService.secretBytesMin) bytes, got \(sizeBytes)"
+        }
+    }
+
+    /// - Throws: `SecretTooShort` when `secret` is under `secretBytesMin` bytes (it comes from a setting or a file).
+    public init(secret: [UInt8]) async throws(SecretTooShort) {
+        guard secret.count >= Self.secretBytesMin else { throw SecretTooShort(sizeBytes: secret.count) }
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(key: SymmetricKey(data: secret)), digestAlgorithm: .sha256)
         self.keys = keys

@@ -22,7 +22,6 @@ enum APICodeDocumentation {
         case .couponNotUsable: "The coupon cannot be used on this order."
         case .orderStateForbids: "The order's status does not allow this action (e.g. paying a cancelled order)."
         case .orderBusy: "The order is being changed by another request: retry."
-        case .paymentMismatch: "The paid amount differs from the order's pay amount."
         }
     }
 

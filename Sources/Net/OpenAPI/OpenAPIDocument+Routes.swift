@@ -125,7 +125,7 @@ extension OpenAPIDocument {
                 "payments", "Pay my order (sandbox)",
                 "Sandbox mode: pays the order at once through a signed payment notification, verified like one from WeChat Pay. 503 when merchant payments are configured instead.",
                 security: .user, parameters: [S.pathID("Order id.")], data: S.ref("Order"),
-                errors: [400, 401, 404, 40905, 40906, 40907, 500, 503])),
+                errors: [400, 401, 404, 40905, 40906, 500, 503])),
             Route(method: "post", path: "/api/v1/payments/wechat/notify", operation: notifyOperation),
             Route(method: "get", path: "/admin/v1/payments/exceptions", operation: S.operation(
                 "payments", "Refunds due",
