@@ -27,11 +27,13 @@ struct FlashSaleRush {
     /// Returns whether the lane may go on with its next buyer.
     private func buyRepeatedly(buyer: Buyer, quantity: Int64, attempts: Int, ledger: PurchaseLedger) async -> Bool {
         for _ in 0..<attempts {
-            let sentBeforeSignal = !(await ledger.signalled)
+            let sentBeforeSignal = await ledger.sending()
             let response: APIResponse
             do {
                 response = try await client.buy(buyer, activityID: activityID, skuID: skuID, quantity: quantity)
+                await ledger.answered()
             } catch {
+                await ledger.answered()
                 await ledger.unanswered(sentBeforeSignal: sentBeforeSignal, cause: error)
                 return false
             }

@@ -43,6 +43,8 @@ actor PurchaseLedger {
     private var acksAfterSignal = 0
     private var unansweredBeforeSignalCauses: [String: Int] = [:]
     private(set) var signalled = false
+    /// Requests sent and not answered yet.
+    private var inFlight = 0
 
     /// Sends `signal` to `pid` once `afterAcks` orders are acknowledged; by default only records.
     init(afterAcks: Int = .max, send signal: Int32 = 0, to pid: Int32 = 0) {
@@ -50,10 +52,22 @@ actor PurchaseLedger {
         (signalAfterAcks, self.pid, self.signal) = (afterAcks, pid, signal)
     }
 
+    /// Call before sending a purchase. Returns whether the signal has not been sent yet.
+    func sending() -> Bool {
+        inFlight += 1
+        return !signalled
+    }
+
+    /// Call when a purchase's request ended, answered or not.
+    func answered() { inFlight -= 1 }
+
+    /// The signal goes once `afterAcks` orders are acknowledged and another purchase is
+    /// on its way, so the signal always lands in the middle of the rush, however the
+    /// machine schedules the client's tasks.
     func acknowledged(_ ack: Ack) {
         acks.append(ack)
         if signalled { acksAfterSignal += 1 }
-        if !signalled && acks.count >= signalAfterAcks {
+        if !signalled && acks.count >= signalAfterAcks && inFlight > 0 {
             signalled = true
             _ = kill(pid, signal)
         }
