@@ -312,6 +312,9 @@ pg_start() {
   if [[ "$(_psql_admin "$port" -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'mall'")" != 1 ]]; then
     _psql_admin "$port" -c "CREATE ROLE mall LOGIN CREATEDB PASSWORD 'mall'"
   fi
+  # DROP DATABASE ... WITH (FORCE), as the tests and benches clean up, must be
+  # able to end an autovacuum worker that happens to be in that database.
+  _psql_admin "$port" -c "GRANT pg_signal_backend TO mall" 2>/dev/null
   if [[ "$(_psql_admin "$port" -tAc "SELECT 1 FROM pg_database WHERE datname = 'mall'")" != 1 ]]; then
     _psql_admin "$port" -c "CREATE DATABASE mall OWNER mall"
   fi

@@ -25,10 +25,10 @@ enum TestDatabase {
         let base = try baseConfiguration()
         let name = "test_archive_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         // Identifiers cannot be bound; the name is made here from hex digits only.
-        try await admin(base, "CREATE DATABASE \(name)")
+        try await Reflected.rethrowing { try await admin(base, "CREATE DATABASE \(name)") }
         do {
-            let result = try await body(try base.with(database: name))
-            try await admin(base, "DROP DATABASE \(name) WITH (FORCE)")
+            let result = try await Reflected.rethrowing { try await body(try base.with(database: name)) }
+            try await Reflected.rethrowing { try await admin(base, "DROP DATABASE \(name) WITH (FORCE)") }
             return result
         } catch {
             try? await admin(base, "DROP DATABASE \(name) WITH (FORCE)")
@@ -44,6 +44,18 @@ enum TestDatabase {
         } catch {
             try? await connection.close()
             throw error
+        }
+    }
+}
+
+/// A PostgreSQL error as the test report shows it: `PSQLError`'s description hides the server's
+/// message and the failing query on purpose, which leaves a failed CI run with nothing to read.
+struct Reflected: Error, CustomStringConvertible {
+    let description: String
+
+    static func rethrowing<Result>(_ body: () async throws -> Result) async throws -> Result {
+        do { return try await body() } catch let error as PSQLError {
+            throw Reflected(description: String(reflecting: error))
         }
     }
 }

@@ -10,7 +10,7 @@ struct InjectedCrash: Error {}
 struct ExactlyOnceTests {
     /// Archives the workload with `batchRecordsMax` records per batch; the third batch fails in
     /// `crash` after its statements and before COMMIT. Then a new archiver (a restart) finishes.
-    private func crashThenRestart(_ crash: @escaping @Sendable (PostgresConnection, PostgresClient) async throws -> Void) async throws {
+    private func crashThenRestart(_ crash: @escaping @Sendable (PostgresConnection, ArchiveDatabase) async throws -> Void) async throws {
         let data = TestDataDirectory()
         let clock = ManualClock(nowMs: testEpochMs)
         let engine = try openEngine(data, clock: clock)
@@ -20,15 +20,15 @@ struct ExactlyOnceTests {
         try await withArchiveDatabase { database in
             var configuration = database.configuration
             configuration.batchRecordsMax = batchRecordsMax
+            let restartConfiguration = configuration
             // A query on a killed connection can stay unanswered for good (postgres-nio): the archiver's
             // batch timeout abandons it, and that is what this test relies on, so keep it short here.
             configuration.batchTimeoutMs = 3_000
             let first = Archiver(database: database, walDirectory: data.configuration().walDirectory,
                                  durableLSN: { engine.durableLSN }, configuration: configuration, logger: quietLogger)
             let batches = Atomic(0)
-            let pool = database.client
             await first.setBeforeCommit { connection in
-                if batches.add(1, ordering: .relaxed).newValue == 3 { try await crash(connection, pool) }
+                if batches.add(1, ordering: .relaxed).newValue == 3 { try await crash(connection, database) }
             }
             await #expect(throws: (any Error).self) { try await first.catchUp() }
             // Two batches committed, the third left nothing: not one row beyond the checkpoint.
@@ -40,7 +40,7 @@ struct ExactlyOnceTests {
             await first.close()
 
             let restarted = Archiver(database: database, walDirectory: data.configuration().walDirectory,
-                                     durableLSN: { engine.durableLSN }, configuration: configuration, logger: quietLogger)
+                                     durableLSN: { engine.durableLSN }, configuration: restartConfiguration, logger: quietLogger)
             let report = try await restarted.catchUp()
             #expect(report.fromLSN == checkpoint && report.throughLSN == engine.durableLSN)
             #expect(try await ArchiveImage.load(database).sorted() == ArchiveImage.expected(from: state).sorted())
@@ -59,11 +59,16 @@ struct ExactlyOnceTests {
     func connectionKilledBeforeCommit() async throws {
         // Terminated from another session, as an operator or a failover would: a backend asked to
         // terminate itself in-band left postgres-nio waiting for an answer that never came.
-        try await crashThenRestart { connection, pool in
+        try await crashThenRestart { connection, database in
             let rows = try await connection.query("SELECT pg_backend_pid()", logger: quietLogger)
             var pid: Int32 = 0
             for try await value in rows.decode(Int32.self) { pid = value }
-            try await pool.query("SELECT pg_terminate_backend(\(pid))")
+            try await database.client.query("SELECT pg_terminate_backend(\(pid))")
+            // pg_terminate_backend only signals: wait until the backend is gone, so the batch's
+            // transaction is over before the test reads the archive, however loaded the machine is.
+            try await eventually("backend \(pid) has exited") {
+                try await database.int("SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid)") == 0
+            }
             try await connection.query("SELECT 1", logger: quietLogger)
         }
     }
