@@ -20,6 +20,8 @@ public final class MallEngine: Sendable {
     let publishedState: PublishedState<Coordinator.Published>
     let coordinator: Coordinator
     let inventoryShards: [InventoryShard]
+    /// Flash-sale purchases waiting for each inventory shard's next turn (`drainSeckill`).
+    let seckillInboxes: [ShardInbox<SeckillPurchase>]
     let userShards: [UserShard]
     let identity: IdentityRegistry
     let orderDirectory: OrderDirectory
@@ -60,6 +62,7 @@ public final class MallEngine: Sendable {
         self.publishedState = published
         self.coordinator = Coordinator(wal: wal, published: published)
         self.inventoryShards = state.inventory.map { InventoryShard(state: $0, wal: wal) }
+        self.seckillInboxes = state.inventory.map { _ in ShardInbox() }
         self.userShards = state.users.map { UserShard(state: $0, wal: wal) }
         self.identity = IdentityRegistry(users: state.users)
         let directory = OrderDirectory()

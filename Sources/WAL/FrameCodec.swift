@@ -162,14 +162,29 @@ struct FrameEncoder {
         precondition(!records.isEmpty, "a frame holds at least one record")
         raw.removeAll(keepingCapacity: true)
         for record in records { FrameRecords.append(record, to: &raw) }
+        return raw.withUnsafeBytes { encode(raw: $0, firstLSN: records[records.startIndex].lsn, count: records.count) }
+    }
+
+    /// Encodes records `range` of `batch` (consecutive LSNs, already in the raw layout) as one frame.
+    /// - Complexity: O(total bytes).
+    mutating func encode(_ batch: RawRecords, records range: Range<Int>) -> FrameHeader {
+        precondition(!range.isEmpty, "a frame holds at least one record")
+        let bytes = batch.byteRange(of: range)
+        return batch.bytes.withUnsafeBytes { all in
+            let raw = UnsafeRawBufferPointer(rebasing: all[bytes])
+            return encode(raw: raw, firstLSN: raw.loadLittleEndian(at: 0, as: LSN.self), count: range.count)
+        }
+    }
+
+    private mutating func encode(raw: UnsafeRawBufferPointer, firstLSN: LSN, count: Int) -> FrameHeader {
         let isCompressed = LZ4Block.compress(raw, into: &compressed)
         var header = FrameHeader(
-            flags: isCompressed ? FrameHeader.flagLZ4 : 0, firstLSN: records[records.startIndex].lsn,
-            recordCount: UInt32(records.count), rawLength: UInt32(raw.count),
+            flags: isCompressed ? FrameHeader.flagLZ4 : 0, firstLSN: firstLSN,
+            recordCount: UInt32(count), rawLength: UInt32(raw.count),
             storedLength: UInt32(isCompressed ? compressed.count : raw.count), crc: 0)
         frame.removeAll(keepingCapacity: true)
         header.append(to: &frame)
-        frame.append(contentsOf: isCompressed ? compressed : raw)
+        if isCompressed { frame.append(contentsOf: compressed) } else { frame.append(contentsOf: raw) }
         header.crc = frame.withUnsafeBytes {
             FrameHeader.checksum(header: UnsafeRawBufferPointer(rebasing: $0[..<FrameHeader.sizeBytes]),
                                  stored: UnsafeRawBufferPointer(rebasing: $0[FrameHeader.sizeBytes...]))

@@ -23,16 +23,19 @@ public enum LZ4Block {
     /// Returns false, leaving `output` unspecified, when the result would not be smaller.
     /// - Complexity: O(n).
     public static func compress(_ input: [UInt8], into output: inout [UInt8]) -> Bool {
+        input.withUnsafeBytes { compress($0, into: &output) }
+    }
+
+    /// Compresses `input` into `output`, reusing its capacity: no allocation once it has grown.
+    public static func compress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) -> Bool {
         guard !input.isEmpty, input.count <= Int(LZ4_MAX_INPUT_SIZE) else { return false }
         let bound = Int(LZ4_compressBound(Int32(input.count)))
-        if output.count < bound { output = [UInt8](repeating: 0, count: bound) }
-        let written = input.withUnsafeBytes { source in
-            output.withUnsafeMutableBytes { destination in
-                LZ4_compress_default(
-                    source.baseAddress?.assumingMemoryBound(to: CChar.self),
-                    destination.baseAddress?.assumingMemoryBound(to: CChar.self),
-                    Int32(input.count), Int32(destination.count))
-            }
+        if output.count < bound { output.append(contentsOf: repeatElement(0, count: bound - output.count)) }
+        let written = output.withUnsafeMutableBytes { destination in
+            LZ4_compress_default(
+                input.baseAddress?.assumingMemoryBound(to: CChar.self),
+                destination.baseAddress?.assumingMemoryBound(to: CChar.self),
+                Int32(input.count), Int32(destination.count))
         }
         guard written > 0, Int(written) < input.count else { return false }
         output.removeLast(output.count - Int(written))

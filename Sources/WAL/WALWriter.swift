@@ -51,22 +51,48 @@ public final class WALWriter: Sendable {
         guard payload.count <= WALLimits.recordPayloadBytesMax else {
             throw .recordTooLarge(sizeBytes: payload.count, limitBytes: WALLimits.recordPayloadBytesMax)
         }
-        let queueRecordsMax = core.configuration.queueRecordsMax
-        let (lsn, shouldWake) = try core.state.withLock { state throws(WALError) -> (LSN, Bool) in
+        return try enqueue(count: 1) { state, lsn in
+            _ = state.pending.append(lsn: lsn, typeTag: typeTag, version: version, timestampMs: timestampMs) {
+                $0.append(contentsOf: payload)
+            }
+        }.upperBound
+    }
+
+    /// Queues every record of `group` under one lock, with consecutive LSNs, and empties it
+    /// (keeping its capacity). All or nothing: on a throw nothing was queued and `group` is kept.
+    /// - Returns: the LSNs given, in the group's order; wait for the last one.
+    /// - Throws: as `enqueue(typeTag:version:timestampMs:payload:)`; `.invalidRequest` for an empty group.
+    /// - Complexity: O(bytes of the group): one copy into the writer's queue.
+    @discardableResult
+    public func enqueue(_ group: inout WALRecordGroup) throws(WALError) -> ClosedRange<LSN> {
+        guard !group.isEmpty else { throw .invalidRequest("an empty record group") }
+        let lsns = try enqueue(count: group.count) { state, first in
+            group.records.assignLSNs(from: first)
+            state.pending.append(contentsOf: group.records)
+        }
+        group.removeAll()
+        return lsns
+    }
+
+    /// Reserves `count` consecutive LSNs and lets `queue` add their records, under the lock.
+    private func enqueue(count: Int, _ queue: (inout WriterState, LSN) -> Void) throws(WALError) -> ClosedRange<LSN> {
+        let queueRecordsMax = LSN(core.configuration.queueRecordsMax)
+        let (lsns, shouldWake) = try core.state.withLock { state throws(WALError) -> (ClosedRange<LSN>, Bool) in
             guard state.isAccepting else { throw state.failure.map { .writerFailed($0) } ?? .closed }
-            guard state.lastEnqueuedLSN - state.durableLSN < LSN(queueRecordsMax) else { throw .overloaded }
+            let queued = state.lastEnqueuedLSN - state.durableLSN
+            guard queued < queueRecordsMax, LSN(count) <= queueRecordsMax - queued else { throw .overloaded }
             // Reachable only from a log whose names claim LSNs near the limit (recovery refuses beyond it).
-            guard state.lastEnqueuedLSN < WALLimits.lsnMax else {
+            guard LSN(count) <= WALLimits.lsnMax - state.lastEnqueuedLSN else {
                 throw .invalidRequest("the log has reached the largest LSN \(WALLimits.lsnMax)")
             }
-            state.lastEnqueuedLSN += 1
-            state.pending.append(WALRecord(lsn: state.lastEnqueuedLSN, typeTag: typeTag, version: version,
-                                           timestampMs: timestampMs, payload: payload))
+            let first = state.lastEnqueuedLSN + 1
+            state.lastEnqueuedLSN += LSN(count)
+            queue(&state, first)
             defer { state.isWriterIdle = false }
-            return (state.lastEnqueuedLSN, state.isWriterIdle)
+            return (first...state.lastEnqueuedLSN, state.isWriterIdle)
         }
         if shouldWake { core.wake.signal() }
-        return lsn
+        return lsns
     }
 
     /// Returns once `lsn` is durable (synced; merely written under policy `none`), at once

@@ -3,7 +3,7 @@ import Synchronization
 /// State shared by the appenders (any thread) and the writer thread, under one mutex.
 struct WriterState {
     /// Enqueued, not yet taken by the writer thread. Its LSNs are consecutive.
-    var pending: [WALRecord] = []
+    var pending = RawRecords()
     var lastEnqueuedLSN: LSN
     var durableLSN: LSN
     var isAccepting = true
@@ -53,7 +53,7 @@ final class WriterCore: Sendable {
 
     /// Writer thread: moves everything pending into `batch`, sleeping while there is nothing.
     /// Returns false when closed and drained.
-    func takePending(into batch: inout [WALRecord]) -> Bool {
+    func takePending(into batch: inout RawRecords) -> Bool {
         precondition(batch.isEmpty, "the writer takes a new batch only after writing the last one")
         while true {
             let hasRecords: Bool? = state.withLock { state in
@@ -126,7 +126,7 @@ struct WriterLoop: Sendable {
     let core: WriterCore
     let appender: SegmentAppender
     private var encoder = FrameEncoder()
-    private var batch: [WALRecord] = []
+    private var batch = RawRecords()
 
     init(core: WriterCore, appender: SegmentAppender) {
         self.core = core
@@ -139,10 +139,10 @@ struct WriterLoop: Sendable {
             core.finish()
         }
         while core.takePending(into: &batch) {
-            var start = batch.startIndex
-            while start < batch.endIndex {
+            var start = 0
+            while start < batch.count {
                 let end = batchEnd(from: start)
-                let header = encoder.encode(batch[start..<end])
+                let header = encoder.encode(batch, records: start..<end)
                 do {
                     try appender.append(encoder.frame, firstLSN: header.firstLSN)
                 } catch {
@@ -152,7 +152,7 @@ struct WriterLoop: Sendable {
                 core.publish(header, appender: appender)
                 start = end
             }
-            batch.removeAll(keepingCapacity: true)
+            batch.removeAll()
         }
     }
 
@@ -162,9 +162,9 @@ struct WriterLoop: Sendable {
         let recordsMax = core.configuration.batchRecordsMax
         let bytesMax = core.configuration.batchBytesMax
         var end = start + 1
-        var bytes = FrameRecords.headerBytes + batch[start].payload.count
-        while end < batch.endIndex && end - start < recordsMax {
-            let recordBytes = FrameRecords.headerBytes + batch[end].payload.count
+        var bytes = batch.recordBytes(start)
+        while end < batch.count && end - start < recordsMax {
+            let recordBytes = batch.recordBytes(end)
             guard bytes + recordBytes <= bytesMax else { break }
             bytes += recordBytes
             end += 1

@@ -67,7 +67,18 @@ public enum MallEvent: Sendable, Equatable {
     }
 
     public func encodePayload() -> [UInt8] {
-        var writer = ByteWriter(capacity: 96)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(96)
+        encodePayload(appendingTo: &bytes)
+        return bytes
+    }
+
+    /// Appends the payload to `bytes` (a WAL record group's buffer), allocating nothing of its own.
+    public func encodePayload(appendingTo bytes: inout [UInt8]) {
+        ByteWriter.appending(to: &bytes) { writer in encode(to: &writer) }
+    }
+
+    private func encode(to writer: inout ByteWriter) {
         switch self {
         case .adminUpserted(let event): event.encode(to: &writer)
         case .userRegistered(let event): event.encode(to: &writer)
@@ -79,7 +90,6 @@ public enum MallEvent: Sendable, Equatable {
         case .orderPlaced(let event): event.encode(to: &writer)
         case .paymentExceptionRecorded(let event): event.encode(to: &writer)
         }
-        return writer.bytes
     }
 
     public static func decode(tag rawTag: UInt16, version: UInt16, payload: [UInt8]) throws(ByteDecodingError) -> MallEvent {

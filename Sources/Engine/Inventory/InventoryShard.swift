@@ -7,28 +7,47 @@ import WAL
 actor InventoryShard {
     private var state: InventoryState
     private let wal: WALWriter
+    /// The records of one turn's purchases, reused from turn to turn.
+    private var group = WALRecordGroup()
 
     init(state: InventoryState, wal: WALWriter) {
         self.state = state
         self.wal = wal
     }
 
-    /// Takes flash-sale stock as a hold and enqueues the purchase record.
-    /// - Returns: the record's LSN; the caller awaits its durability.
-    func takeSeckill(_ placed: SeckillOrderPlaced, payload: [UInt8]) throws(EngineError) -> LSN {
-        try state.checkSeckillTake(placed)
-        do {
-            try state.apply(.seckillOrderPlaced(placed))
-        } catch {
-            throw .unavailable("flash-sale stock refused a checked take: \(error)")
+    /// Takes flash-sale stock for a batch of purchases, in their order, as holds, and
+    /// enqueues the records of those taken as one WAL group: one actor turn for the batch.
+    /// - Returns: per purchase, nil when taken or why it was refused; the LSN of the last
+    ///   record enqueued, for the caller to await, when any was taken.
+    func takeSeckill(_ batch: [SeckillOrderPlaced]) -> (refusals: [EngineError?], lastLSN: LSN?) {
+        var refusals = [EngineError?](repeating: nil, count: batch.count)
+        let tag = MallEvent.Tag.seckillOrderPlaced
+        for (index, placed) in batch.enumerated() {
+            do throws(EngineError) {
+                try state.takeSeckill(placed)
+            } catch {
+                refusals[index] = error
+                continue
+            }
+            do {
+                try group.append(typeTag: tag.rawValue, version: tag.currentVersion, timestampMs: placed.atMs) { bytes in
+                    ByteWriter.appending(to: &bytes) { placed.encode(to: &$0) }
+                }
+            } catch {
+                state.releaseHold(placed)
+                refusals[index] = EngineError(error)
+            }
         }
+        guard !group.isEmpty else { return (refusals, nil) }
         do {
-            return try wal.enqueue(typeTag: MallEvent.Tag.seckillOrderPlaced.rawValue,
-                                   version: MallEvent.Tag.seckillOrderPlaced.currentVersion,
-                                   timestampMs: placed.atMs, payload: payload)
+            return (refusals, try wal.enqueue(&group).upperBound)
         } catch {
-            state.releaseHold(placed)
-            throw EngineError(error)
+            group.removeAll()
+            for (index, placed) in batch.enumerated() where refusals[index] == nil {
+                state.releaseHold(placed)
+                refusals[index] = EngineError(error)
+            }
+            return (refusals, nil)
         }
     }
 
@@ -47,9 +66,9 @@ actor InventoryShard {
         state.releaseHold(lines)
     }
 
-    /// A hold whose record never became durable is given back at once: it was never logged.
-    func releaseHold(_ placed: SeckillOrderPlaced) {
-        state.releaseHold(placed)
+    /// Holds whose records never became durable are given back at once: they were never logged.
+    func releaseHolds(_ batch: [SeckillOrderPlaced]) {
+        for placed in batch { state.releaseHold(placed) }
     }
 
     func applyDurable(_ event: MallEvent) throws(ApplyError) {

@@ -33,14 +33,14 @@ public struct InventoryState: Sendable, Equatable {
 
     public func owns(skuID: UInt64) -> Bool { ShardRouter.shard(of: skuID, count: shardCount) == shardIndex }
 
-    /// Checks a flash-sale purchase against memory. Refusals leave no trace.
-    public func checkSeckillTake(_ placed: SeckillOrderPlaced) throws(EngineError) {
+    /// Takes a flash-sale purchase as a hold: checked and applied in one step, on the entry
+    /// in place. A refusal (not found, sold out, limit reached) leaves no trace.
+    public mutating func takeSeckill(_ placed: SeckillOrderPlaced) throws(EngineError) {
+        guard placed.quantity > 0 else { throw .invalid(field: "quantity", reason: "must be positive") }
         let key = SeckillKey(activityID: placed.activityID, skuID: placed.skuID)
-        guard let stock = seckill[key] else { throw .notFound("flash-sale item") }
-        guard stock.remaining >= placed.quantity else { throw .soldOut(skuID: placed.skuID) }
-        let bought = stock.boughtByUser[placed.userID] ?? 0
-        let (after, overflow) = bought.addingReportingOverflow(placed.quantity)
-        guard !overflow, after <= stock.limitPerUser else { throw .limitReached(limitPerUser: stock.limitPerUser) }
+        guard try seckill[key]?.take(userID: placed.userID, quantity: placed.quantity, skuID: placed.skuID) != nil else {
+            throw .notFound("flash-sale item")
+        }
     }
 
     /// Checks an ordinary order's lines owned here against memory. Refusals leave no trace.
@@ -153,6 +153,29 @@ public struct InventoryState: Sendable, Equatable {
 }
 
 extension SeckillStock {
+    /// Takes `quantity` (positive) units for a buyer, or throws why not and changes nothing.
+    /// The same bounds as `adjust`, with one lookup of the buyer on the way that succeeds.
+    mutating func take(userID: UInt64, quantity: Int64, skuID: UInt64) throws(EngineError) {
+        guard remaining >= quantity else { throw .soldOut(skuID: skuID) }
+        let (newSold, soldOverflow) = sold.addingReportingOverflow(quantity)
+        guard !soldOverflow else { throw .unavailable("flash-sale sold count overflows") }
+        let isTaken = Self.add(quantity, to: &boughtByUser[userID, default: 0], limit: limitPerUser)
+        guard isTaken else {
+            // A refused first purchase must not leave a 0 entry: the state would differ from replay's.
+            if boughtByUser[userID] == 0 { boughtByUser[userID] = nil }
+            throw .limitReached(limitPerUser: limitPerUser)
+        }
+        remaining -= quantity
+        sold = newSold
+    }
+
+    private static func add(_ quantity: Int64, to bought: inout Int64, limit: Int64) -> Bool {
+        let (after, overflow) = bought.addingReportingOverflow(quantity)
+        guard !overflow, after <= limit else { return false }
+        bought = after
+        return true
+    }
+
     /// Takes (positive) or gives back (negative) units for one user; changes nothing when
     /// the result would overflow or leave remaining, sold or the user's count below zero.
     mutating func adjust(userID: UInt64, taken: Int64) throws(ApplyError) {

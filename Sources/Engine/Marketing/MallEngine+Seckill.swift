@@ -1,3 +1,5 @@
+import WAL
+
 /// Flash sales (秒杀): an activity with a time window and items; a purchase
 /// takes seckill stock on the SKU's inventory shard and creates an order in
 /// `pending_payment` on the buyer's shard, in one WAL record.
@@ -94,15 +96,81 @@ extension MallEngine {
             orderID: ids.next(), userID: userID, activityID: activityID, productID: product.id, skuID: skuID,
             productName: product.name, skuName: sku.name, quantity: quantity, unitPriceFen: item.seckillPriceFen,
             totalFen: totalFen, deadlineMs: try deadline(after: nowMs), atMs: nowMs, idempotencyKey: idempotencyKey)
-        let event = MallEvent.seckillOrderPlaced(placed)
-        let shard = inventoryShard(forSKU: skuID)
-        let lsn = try await shard.takeSeckill(placed, payload: event.encodePayload())
-        do {
-            try await waitDurable(lsn)
-        } catch {
-            await shard.releaseHold(placed)
-            throw error
+        let shardIndex = ShardRouter.shard(of: skuID, count: inventoryShards.count)
+        let result = await withUnsafeContinuation { continuation in
+            if seckillInboxes[shardIndex].submit(SeckillPurchase(placed: placed, continuation: continuation)) {
+                Task { await self.drainSeckill(shardIndex) }
+            }
         }
-        return try await applyPlacedOrder(event, orderID: placed.orderID, userID: userID)
+        return try result.get()
+    }
+}
+
+/// A purchase waiting for its inventory shard's next turn. Its continuation is
+/// resumed exactly once: refused in `drainSeckill`, or answered in `completeSeckill`.
+struct SeckillPurchase: Sendable {
+    var placed: SeckillOrderPlaced
+    var continuation: UnsafeContinuation<Result<Order, EngineError>, Never>
+}
+
+/// Flash-sale purchases in batches: what arrives for a shard while it is busy is
+/// decided in its next turn, enqueued as one WAL group and, once durable, applied
+/// to the buyers' shards with one hop per shard. No actor message, task or WAL
+/// waiter per purchase: per batch.
+extension MallEngine {
+    /// Runs while purchases wait for inventory shard `index`: decides each batch and
+    /// hands it on to `completeSeckill`, which waits for it to be durable while the
+    /// next batch is decided.
+    func drainSeckill(_ index: Int) async {
+        let (inbox, shard) = (seckillInboxes[index], inventoryShards[index])
+        var batch: [SeckillPurchase] = []
+        while inbox.take(into: &batch) {
+            let taken = await shard.takeSeckill(batch.map(\.placed))
+            var accepted: [SeckillPurchase] = []
+            accepted.reserveCapacity(batch.count)
+            for (purchase, refusal) in zip(batch, taken.refusals) {
+                if let refusal {
+                    purchase.continuation.resume(returning: .failure(refusal))
+                } else {
+                    accepted.append(purchase)
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+            if let lastLSN = taken.lastLSN {
+                let purchases = accepted
+                Task { await self.completeSeckill(purchases, through: lastLSN, on: shard) }
+            }
+        }
+    }
+
+    /// Waits until a batch is durable, applies it to the buyers' shards and answers each buyer.
+    /// A batch that never became durable gives its holds back: it was never logged.
+    private func completeSeckill(_ purchases: [SeckillPurchase], through lastLSN: LSN, on shard: InventoryShard) async {
+        do throws(EngineError) {
+            try await waitDurable(lastLSN)
+        } catch {
+            await shard.releaseHolds(purchases.map(\.placed))
+            for purchase in purchases { purchase.continuation.resume(returning: .failure(error)) }
+            return
+        }
+        var byShard = [[Int]](repeating: [], count: userShards.count)
+        for (index, purchase) in purchases.enumerated() {
+            byShard[ShardRouter.shard(of: purchase.placed.userID, count: userShards.count)].append(index)
+            orderDirectory.insert(orderID: purchase.placed.orderID, userID: purchase.placed.userID)
+        }
+        for (shardIndex, indexes) in byShard.enumerated() where !indexes.isEmpty {
+            let results = await userShards[shardIndex].applyPlaced(indexes.map { purchases[$0].placed })
+            for (index, result) in zip(indexes, results) {
+                let purchase = purchases[index]
+                switch result {
+                case .success(let order):
+                    purchase.continuation.resume(returning: .success(order))
+                case .failure(let error):
+                    reportDivergence(error, event: .seckillOrderPlaced(purchase.placed))
+                    purchase.continuation.resume(returning: .failure(
+                        .unavailable("order \(purchase.placed.orderID) is durable but could not be shown: \(error)")))
+                }
+            }
+        }
     }
 }

@@ -27,6 +27,18 @@ extension UserShard {
         return state.orders[orderID]
     }
 
+    /// Applies a batch of durable flash-sale purchases in one hop.
+    /// - Returns: per purchase, the new order, or why the live state refused it (a bug: see `applyDurable`).
+    func applyPlaced(_ batch: [SeckillOrderPlaced]) -> [Result<Order, ApplyError>] {
+        batch.map { placed in
+            Result { () throws(ApplyError) -> Order in
+                try applyDurable(.seckillOrderPlaced(placed))
+                guard let order = state.orders[placed.orderID] else { throw ApplyError("order \(placed.orderID) missing after apply") }
+                return order
+            }
+        }
+    }
+
     func order(_ id: UInt64) -> Order? { state.orders[id] }
 
     func orders(of userID: UInt64, beforeOrderID: UInt64?, status: OrderStatus?, limit: Int) -> (orders: [Order], nextCursor: UInt64?) {

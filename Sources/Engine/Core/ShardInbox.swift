@@ -1,0 +1,44 @@
+import Synchronization
+
+/// Requests for one shard that arrive while it is busy wait here, and the
+/// shard's drainer takes them all at once: they are decided together in one
+/// actor turn and their records enqueued as one WAL group. Submitting costs a
+/// lock and an array append, not an actor message per request.
+///
+/// One drainer at a time: `submit` tells the caller to start one when none
+/// runs, and `take` ends the drainer's run when nothing waits. Requests are
+/// taken in submission order, so the shard decides them in that order
+/// (DESIGN invariant 5).
+final class ShardInbox<Request: Sendable>: Sendable {
+    private struct Queue {
+        var requests: [Request] = []
+        var isDraining = false
+    }
+
+    private let queue = Mutex(Queue())
+
+    init() {}
+
+    /// Queues `request`. Returns true when the caller must start a drainer (`take` in a loop).
+    func submit(_ request: sending Request) -> Bool {
+        queue.withLock { queue in
+            queue.requests.append(request)
+            defer { queue.isDraining = true }
+            return !queue.isDraining
+        }
+    }
+
+    /// The drainer's next batch: swaps every waiting request into `batch` (which must be
+    /// empty; its capacity is reused). Returns false, ending the run, when nothing waits.
+    func take(into batch: inout [Request]) -> Bool {
+        precondition(batch.isEmpty, "a drainer takes a new batch only after handing on the last one")
+        return queue.withLock { queue in
+            guard !queue.requests.isEmpty else {
+                queue.isDraining = false
+                return false
+            }
+            swap(&queue.requests, &batch)
+            return true
+        }
+    }
+}
