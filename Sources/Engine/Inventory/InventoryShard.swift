@@ -19,10 +19,11 @@ actor InventoryShard {
     /// enqueues the records of those taken as one WAL group: one actor turn for the batch.
     /// - Returns: per purchase, nil when taken or why it was refused; the LSN of the last
     ///   record enqueued, for the caller to await, when any was taken.
-    func takeSeckill(_ batch: [SeckillOrderPlaced]) -> (refusals: [EngineError?], lastLSN: LSN?) {
+    func takeSeckill(_ batch: [SeckillPurchase]) -> (refusals: [EngineError?], lastLSN: LSN?) {
         var refusals = [EngineError?](repeating: nil, count: batch.count)
         let tag = MallEvent.Tag.seckillOrderPlaced
-        for (index, placed) in batch.enumerated() {
+        for index in batch.indices {
+            let placed = batch[index].placed
             do throws(EngineError) {
                 try state.takeSeckill(placed)
             } catch {
@@ -43,8 +44,8 @@ actor InventoryShard {
             return (refusals, try wal.enqueue(&group).upperBound)
         } catch {
             group.removeAll()
-            for (index, placed) in batch.enumerated() where refusals[index] == nil {
-                state.releaseHold(placed)
+            for index in batch.indices where refusals[index] == nil {
+                state.releaseHold(batch[index].placed)
                 refusals[index] = EngineError(error)
             }
             return (refusals, nil)
@@ -67,8 +68,8 @@ actor InventoryShard {
     }
 
     /// Holds whose records never became durable are given back at once: they were never logged.
-    func releaseHolds(_ batch: [SeckillOrderPlaced]) {
-        for placed in batch { state.releaseHold(placed) }
+    func releaseHolds(_ batch: [SeckillPurchase]) {
+        for purchase in batch { state.releaseHold(purchase.placed) }
     }
 
     func applyDurable(_ event: MallEvent) throws(ApplyError) {

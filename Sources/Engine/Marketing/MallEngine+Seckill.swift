@@ -125,7 +125,7 @@ extension MallEngine {
         let (inbox, shard) = (seckillInboxes[index], inventoryShards[index])
         var batch: [SeckillPurchase] = []
         while inbox.take(into: &batch) {
-            let taken = await shard.takeSeckill(batch.map(\.placed))
+            let taken = await shard.takeSeckill(batch)
             var accepted: [SeckillPurchase] = []
             accepted.reserveCapacity(batch.count)
             for (purchase, refusal) in zip(batch, taken.refusals) {
@@ -149,7 +149,7 @@ extension MallEngine {
         do throws(EngineError) {
             try await waitDurable(lastLSN)
         } catch {
-            await shard.releaseHolds(purchases.map(\.placed))
+            await shard.releaseHolds(purchases)
             for purchase in purchases { purchase.continuation.resume(returning: .failure(error)) }
             return
         }
@@ -159,7 +159,7 @@ extension MallEngine {
             orderDirectory.insert(orderID: purchase.placed.orderID, userID: purchase.placed.userID)
         }
         for (shardIndex, indexes) in byShard.enumerated() where !indexes.isEmpty {
-            let results = await userShards[shardIndex].applyPlaced(indexes.map { purchases[$0].placed })
+            let results = await userShards[shardIndex].applyPlaced(purchases, indexes)
             for (index, result) in zip(indexes, results) {
                 let purchase = purchases[index]
                 switch result {

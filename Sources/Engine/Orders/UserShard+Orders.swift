@@ -27,13 +27,14 @@ extension UserShard {
         return state.orders[orderID]
     }
 
-    /// Applies a batch of durable flash-sale purchases in one hop.
+    /// Applies durable flash-sale purchases `indexes` of `purchases` in one hop.
     /// - Returns: per purchase, the new order, or why the live state refused it (a bug: see `applyDurable`).
-    func applyPlaced(_ batch: [SeckillOrderPlaced]) -> [Result<Order, ApplyError>] {
-        batch.map { placed in
-            Result { () throws(ApplyError) -> Order in
-                try applyDurable(.seckillOrderPlaced(placed))
-                guard let order = state.orders[placed.orderID] else { throw ApplyError("order \(placed.orderID) missing after apply") }
+    func applyPlaced(_ purchases: [SeckillPurchase], _ indexes: [Int]) -> [Result<Order, ApplyError>] {
+        indexes.map { index in
+            let placed = purchases[index].placed
+            return Result { () throws(ApplyError) -> Order in
+                let order = try state.insertOrder(placed)
+                deadlines.push(.init(deadlineMs: placed.deadlineMs, orderID: placed.orderID))
                 return order
             }
         }

@@ -9,12 +9,7 @@ extension UserState {
     mutating func applyOrderEvent(_ event: MallEvent) throws(ApplyError) -> [UInt64] {
         switch event {
         case .seckillOrderPlaced(let placed):
-            let item = OrderItem(productID: placed.productID, skuID: placed.skuID, productName: placed.productName,
-                                 skuName: placed.skuName, unitPriceFen: placed.unitPriceFen, quantity: placed.quantity)
-            try insert(Order(
-                id: placed.orderID, userID: placed.userID, activityID: placed.activityID, items: [item],
-                totalFen: placed.totalFen, payAmountFen: placed.totalFen, status: .pendingPayment,
-                createdAtMs: placed.atMs, payDeadlineMs: placed.deadlineMs), idempotencyKey: placed.idempotencyKey)
+            _ = try insertOrder(placed)
             return []
         case .orderPlaced(let placed):
             let items = placed.lines.map {
@@ -43,9 +38,24 @@ extension UserState {
         }
     }
 
+    /// Creates the order of a flash-sale purchase (a `seckillOrderPlaced` event) and returns it.
+    mutating func insertOrder(_ placed: SeckillOrderPlaced) throws(ApplyError) -> Order {
+        let item = OrderItem(productID: placed.productID, skuID: placed.skuID, productName: placed.productName,
+                             skuName: placed.skuName, unitPriceFen: placed.unitPriceFen, quantity: placed.quantity)
+        let order = Order(
+            id: placed.orderID, userID: placed.userID, activityID: placed.activityID, items: [item],
+            totalFen: placed.totalFen, payAmountFen: placed.totalFen, status: .pendingPayment,
+            createdAtMs: placed.atMs, payDeadlineMs: placed.deadlineMs)
+        try insert(order, idempotencyKey: placed.idempotencyKey)
+        return order
+    }
+
+    /// One lookup of the order id on the way that succeeds.
     private mutating func insert(_ order: Order, idempotencyKey: String?) throws(ApplyError) {
-        guard orders[order.id] == nil else { throw ApplyError("order \(order.id) placed twice") }
-        orders[order.id] = order
+        if let existing = orders.updateValue(order, forKey: order.id) {
+            orders[order.id] = existing
+            throw ApplyError("order \(order.id) placed twice")
+        }
         users[order.userID]?.insertOrder(order.id)
         if let idempotencyKey { users[order.userID]?.rememberIdempotencyKey(idempotencyKey, orderID: order.id) }
     }
