@@ -90,7 +90,10 @@ enum MallServer {
             logger.warning("fsync=none (NOT DURABLE): acknowledged orders can be lost on a crash; benchmarks only")
         }
         let configuration = settings.engine
-        let open: @Sendable () async throws -> MallEngine = { try MallEngine.open(configuration, logger: logger) }
+        // Recovery blocks for seconds: off the threads that answer "recovering" meanwhile.
+        let open: @Sendable () async throws -> MallEngine = {
+            try await BlockingWork.run { try MallEngine.open(configuration, logger: logger) }
+        }
         // Port 0 asks for any free port: the API's would differ from the listener's, so there is none then.
         let engine = settings.port == 0
             ? try await open()

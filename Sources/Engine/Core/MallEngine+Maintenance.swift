@@ -41,12 +41,14 @@ extension MallEngine {
     }
 }
 
-/// Runs blocking work (snapshot replay and file writes) on a serial dispatch
-/// queue of its own, off the cooperative pool, and resumes the caller with its result.
-enum BlockingWork {
+/// Runs blocking work (recovery, snapshot replay and file writes) on a serial
+/// dispatch queue of its own, off the threads that run tasks (Swift's pool, or
+/// the event loops when `mall` runs concurrency on them), and resumes the
+/// caller with its result.
+public enum BlockingWork {
     private static let queue = DispatchQueue(label: "mall.engine.offload", qos: .utility)
 
-    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try work() }) }
         }
