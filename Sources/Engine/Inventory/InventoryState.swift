@@ -38,9 +38,12 @@ public struct InventoryState: Sendable, Equatable {
     public mutating func takeSeckill(_ placed: SeckillOrderPlaced) throws(EngineError) {
         guard placed.quantity > 0 else { throw .invalid(field: "quantity", reason: "must be positive") }
         let key = SeckillKey(activityID: placed.activityID, skuID: placed.skuID)
-        guard try seckill[key]?.take(userID: placed.userID, quantity: placed.quantity, skuID: placed.skuID) != nil else {
-            throw .notFound("flash-sale item")
-        }
+        // Taken out, changed and put back rather than changed through `seckill[key]?.`: that
+        // accessor allocates a coroutine frame per call, and this runs for every purchase.
+        // Out of the dictionary the entry is uniquely referenced, so its buyer map is not copied.
+        guard var stock = seckill.removeValue(forKey: key) else { throw .notFound("flash-sale item") }
+        defer { seckill[key] = stock }
+        try stock.take(userID: placed.userID, quantity: placed.quantity, skuID: placed.skuID)
     }
 
     /// Checks an ordinary order's lines owned here against memory. Refusals leave no trace.
@@ -154,26 +157,16 @@ public struct InventoryState: Sendable, Equatable {
 
 extension SeckillStock {
     /// Takes `quantity` (positive) units for a buyer, or throws why not and changes nothing.
-    /// The same bounds as `adjust`, with one lookup of the buyer on the way that succeeds.
+    /// The same bounds as `adjust`.
     mutating func take(userID: UInt64, quantity: Int64, skuID: UInt64) throws(EngineError) {
         guard remaining >= quantity else { throw .soldOut(skuID: skuID) }
         let (newSold, soldOverflow) = sold.addingReportingOverflow(quantity)
         guard !soldOverflow else { throw .unavailable("flash-sale sold count overflows") }
-        let isTaken = Self.add(quantity, to: &boughtByUser[userID, default: 0], limit: limitPerUser)
-        guard isTaken else {
-            // A refused first purchase must not leave a 0 entry: the state would differ from replay's.
-            if boughtByUser[userID] == 0 { boughtByUser[userID] = nil }
-            throw .limitReached(limitPerUser: limitPerUser)
-        }
+        let (bought, boughtOverflow) = (boughtByUser[userID] ?? 0).addingReportingOverflow(quantity)
+        guard !boughtOverflow, bought <= limitPerUser else { throw .limitReached(limitPerUser: limitPerUser) }
+        boughtByUser[userID] = bought
         remaining -= quantity
         sold = newSold
-    }
-
-    private static func add(_ quantity: Int64, to bought: inout Int64, limit: Int64) -> Bool {
-        let (after, overflow) = bought.addingReportingOverflow(quantity)
-        guard !overflow, after <= limit else { return false }
-        bought = after
-        return true
     }
 
     /// Takes (positive) or gives back (negative) units for one user; changes nothing when

@@ -56,8 +56,11 @@ extension UserState {
             orders[order.id] = existing
             throw ApplyError("order \(order.id) placed twice")
         }
-        users[order.userID]?.insertOrder(order.id)
-        if let idempotencyKey { users[order.userID]?.rememberIdempotencyKey(idempotencyKey, orderID: order.id) }
+        // Out and back in rather than through `users[id]?.`, whose accessor allocates per call.
+        guard var user = users.removeValue(forKey: order.userID) else { return }
+        user.insertOrder(order.id)
+        if let idempotencyKey { user.rememberIdempotencyKey(idempotencyKey, orderID: order.id) }
+        users[order.userID] = user
     }
 
     private mutating func change(_ orderID: UInt64, _ change: OrderStateMachine.Change,
