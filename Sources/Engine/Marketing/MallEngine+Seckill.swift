@@ -161,14 +161,14 @@ extension MallEngine {
         for (shardIndex, indexes) in byShard.enumerated() where !indexes.isEmpty {
             let results = await userShards[shardIndex].applyPlaced(purchases, indexes)
             for (index, result) in zip(indexes, results) {
-                let purchase = purchases[index]
                 switch result {
                 case .success(let order):
-                    purchase.continuation.resume(returning: .success(order))
+                    purchases[index].continuation.resume(returning: .success(order))
                 case .failure(let error):
-                    reportDivergence(error, event: .seckillOrderPlaced(purchase.placed))
-                    purchase.continuation.resume(returning: .failure(
-                        .unavailable("order \(purchase.placed.orderID) is durable but could not be shown: \(error)")))
+                    let placed = purchases[index].placed
+                    reportDivergence(error, event: .seckillOrderPlaced(placed))
+                    purchases[index].continuation.resume(returning: .failure(
+                        .unavailable("order \(placed.orderID) is durable but could not be shown: \(error)")))
                 }
             }
         }
