@@ -4,19 +4,20 @@ import Testing
 
 @Suite("Purchases decided in batches")
 struct BatchingTests {
-    @Test("an inbox hands requests over in submission order and asks for exactly one drainer at a time")
+    @Test("an inbox hands requests over in submission order, asks for exactly one drainer at a time, and is bounded")
     func inboxOrderAndOneDrainer() {
-        let inbox = ShardInbox<Int>()
-        #expect(inbox.submit(1), "the first request starts a drainer")
-        #expect(!inbox.submit(2) && !inbox.submit(3), "a drainer runs: later requests only queue")
+        let inbox = ShardInbox<Int>(capacity: 3)
+        #expect(inbox.submit(1) == .startDrainer, "the first request starts a drainer")
+        #expect(inbox.submit(2) == .queued && inbox.submit(3) == .queued, "a drainer runs: later requests only queue")
+        #expect(inbox.submit(4) == .full, "three wait already: the fourth is refused, not queued")
         var batch: [Int] = []
         #expect(inbox.take(into: &batch) && batch == [1, 2, 3])
         batch.removeAll(keepingCapacity: true)
-        #expect(!inbox.submit(4), "the drainer has not finished its run")
+        #expect(inbox.submit(4) == .queued, "the drainer has not finished its run")
         #expect(inbox.take(into: &batch) && batch == [4])
         batch.removeAll(keepingCapacity: true)
         #expect(!inbox.take(into: &batch), "nothing waits: the run ends")
-        #expect(inbox.submit(5), "after the run ended, a request starts a new drainer")
+        #expect(inbox.submit(5) == .startDrainer, "after the run ended, a request starts a new drainer")
     }
 
     @Test("buyers arriving together: sold out and limit refusals inside a batch leave the others' purchases whole")

@@ -15,16 +15,29 @@ final class ShardInbox<Request: Sendable>: Sendable {
         var isDraining = false
     }
 
+    enum Submission: Equatable {
+        /// Queued; a drainer is running and will take it.
+        case queued
+        /// Queued; the caller must start a drainer (`take` in a loop).
+        case startDrainer
+        /// Not queued: `capacity` requests already wait (DESIGN invariant 8). Answer "overloaded".
+        case full
+    }
+
     private let queue = Mutex(Queue())
+    /// Requests that may wait at once; beyond it `submit` refuses.
+    let capacity: Int
 
-    init() {}
+    init(capacity: Int = 100_000) {
+        self.capacity = max(1, capacity)
+    }
 
-    /// Queues `request`. Returns true when the caller must start a drainer (`take` in a loop).
-    func submit(_ request: sending Request) -> Bool {
+    func submit(_ request: sending Request) -> Submission {
         queue.withLock { queue in
+            guard queue.requests.count < capacity else { return .full }
             queue.requests.append(request)
             defer { queue.isDraining = true }
-            return !queue.isDraining
+            return queue.isDraining ? .queued : .startDrainer
         }
     }
 

@@ -98,8 +98,10 @@ extension MallEngine {
             totalFen: totalFen, deadlineMs: try deadline(after: nowMs), atMs: nowMs, idempotencyKey: idempotencyKey)
         let shardIndex = ShardRouter.shard(of: skuID, count: inventoryShards.count)
         let result = await withUnsafeContinuation { continuation in
-            if seckillInboxes[shardIndex].submit(SeckillPurchase(placed: placed, continuation: continuation)) {
-                Task { await self.drainSeckill(shardIndex) }
+            switch seckillInboxes[shardIndex].submit(SeckillPurchase(placed: placed, continuation: continuation)) {
+            case .startDrainer: Task { await self.drainSeckill(shardIndex) }
+            case .queued: break
+            case .full: continuation.resume(returning: .failure(.overloaded))
             }
         }
         return try result.get()
