@@ -43,7 +43,10 @@ extension EndToEnd {
                 let ended = try await server.waitExit(timeout: .seconds(10))
                 #expect(ended == ServerExit(byUncaughtSignal: true, status: SIGKILL))
                 #expect(beforeKill.unexpected.isEmpty, "unexpected answers before the kill: \(beforeKill.unexpected.prefix(5))")
-                #expect(beforeKill.unansweredSentBeforeSignal > 0, "no purchase was in flight when the server was killed")
+                // Whether a purchase was still unanswered when the kill landed is printed below, not asserted:
+                // the client may be slower to read answers than the server is to give them, so "in flight"
+                // as the client counts it is no proof either way. `remaining > 0` after the restart is: the
+                // kill landed in the middle of the sale.
                 #expect(beforeKill.acks.allSatisfy { $0.status == "pending_payment" })
                 print("crash: \(beforeKill.acks.count) orders (\(beforeKill.ackedUnits) units) acknowledged, "
                       + "\(beforeKill.unanswered) unanswered (\(beforeKill.unansweredSentBeforeSignal) sent before the kill: \(beforeKill.unansweredBeforeSignalCauses)), "
