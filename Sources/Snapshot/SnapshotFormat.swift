@@ -1,3 +1,5 @@
+import Dispatch
+import Glibc
 import WAL
 
 // The snapshot file format, version 1. All integers little-endian.
@@ -140,33 +142,72 @@ extension SnapshotFormat {
         guard bytes.loadLittleEndian(at: trailerStart + 4, as: UInt32.self) == header.chunkCount else {
             throw .init("trailer chunk count differs from the header")
         }
-        var payload: [UInt8] = []
-        payload.reserveCapacity(payloadReservation(rawTotalLength: header.rawTotalLength, fileBytes: bytes.count))
+        let (chunks, structureProblem) = locateChunks(bytes, header: header, end: trailerStart)
+        if structureProblem == nil {
+            guard header.rawTotalLength <= payloadBytesMax(fileBytes: bytes.count) else {
+                throw .init("raw length \(header.rawTotalLength) exceeds what \(bytes.count) bytes can hold")
+            }
+        }
+        // Chunks before a structural problem are decoded first, so a bad chunk before it is
+        // reported, as a chunk-by-chunk reader would.
+        let payloadBytes = structureProblem == nil ? Int(header.rawTotalLength) : 0
+        var firstProblem: SnapshotFormatProblem?
+        let payload = [UInt8](unsafeUninitializedCapacity: payloadBytes) { buffer, initializedCount in
+            firstProblem = decodeChunks(bytes, chunks, into: UnsafeMutableRawBufferPointer(buffer),
+                                        chunkSizeBytes: Int(header.chunkSizeBytes), writesPayload: structureProblem == nil)
+            initializedCount = firstProblem == nil ? payloadBytes : 0
+        }
+        if let problem = firstProblem ?? structureProblem { throw problem }
+        assert(UInt64(payload.count) == header.rawTotalLength, "every chunk filled its part of the payload")
+        return (header, payload)
+    }
+
+    /// The largest payload a file of `fileBytes` bytes may claim once its chunk headers check:
+    /// what LZ4 can expand it to, and never more than the machine's memory, so a header that
+    /// passed its CRC but lies cannot make the allocation fail (which traps).
+    static func payloadBytesMax(fileBytes: Int) -> UInt64 {
+        let (expandable, isHuge) = UInt64(max(fileBytes, 0)).multipliedReportingOverflow(by: UInt64(LZ4Block.maxExpansion))
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageBytes = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageBytes > 0 else { return isHuge ? .max : expandable }
+        let (memoryBytes, isMemoryHuge) = UInt64(pages).multipliedReportingOverflow(by: UInt64(pageBytes))
+        return min(isHuge ? .max : expandable, isMemoryHuge ? .max : memoryBytes)
+    }
+
+    /// Where one chunk's stored bytes lie, its header checked; its CRC and LZ4 data not yet.
+    struct ChunkLocation: Sendable {
+        var index: UInt32
+        var headerOffset: Int
+        var rawLength: Int
+        var isCompressed: Bool
+    }
+
+    /// Walks the chunk headers: each chunk's flags, lengths and extent. Returns the chunks before
+    /// the first structural problem, and that problem (nil when the chunks end at the trailer).
+    private static func locateChunks(_ bytes: UnsafeRawBufferPointer, header: Header,
+                                     end: Int) -> ([ChunkLocation], SnapshotFormatProblem?) {
+        var chunks: [ChunkLocation] = []
+        // Each chunk takes at least its header: a larger count is refused below before it matters.
+        chunks.reserveCapacity(min(Int(header.chunkCount), (end - headerBytes) / chunkHeaderBytes))
         var offset = headerBytes
         for index in 0..<header.chunkCount {
             let expectedRaw = index + 1 < header.chunkCount
                 ? Int(header.chunkSizeBytes)
                 : Int(header.rawTotalLength - UInt64(header.chunkSizeBytes) * UInt64(header.chunkCount - 1))
-            let stored = try decodeChunk(bytes, at: offset, end: trailerStart, expectedRaw: expectedRaw, index: index)
-            payload.append(contentsOf: stored.raw)
-            offset = stored.next
+            do throws(SnapshotFormatProblem) {
+                let (chunk, next) = try locateChunk(bytes, at: offset, end: end, expectedRaw: expectedRaw, index: index)
+                chunks.append(chunk)
+                offset = next
+            } catch {
+                return (chunks, error)
+            }
         }
-        guard offset == trailerStart else { throw .init("\(trailerStart - offset) stray bytes before the trailer") }
-        guard UInt64(payload.count) == header.rawTotalLength else { throw .init("payload length mismatch") }
-        return (header, payload)
+        guard offset == end else { return (chunks, .init("\(end - offset) stray bytes before the trailer")) }
+        return (chunks, nil)
     }
 
-    /// Bytes to reserve for the payload before any chunk is decoded. The header's claim passed its
-    /// CRC but is not proven yet: reserving 256x the file (all LZ4 could expand it to) would ask
-    /// malloc for more than the machine has once a file is ~100 MB, and a failed allocation traps.
-    /// Past a typical ratio the array grows as verified chunks are appended.
-    static func payloadReservation(rawTotalLength: UInt64, fileBytes: Int) -> Int {
-        Int(min(rawTotalLength, UInt64(fileBytes) * 4))
-    }
-
-    private static func decodeChunk(
+    private static func locateChunk(
         _ bytes: UnsafeRawBufferPointer, at offset: Int, end: Int, expectedRaw: Int, index: UInt32
-    ) throws(SnapshotFormatProblem) -> (raw: [UInt8], next: Int) {
+    ) throws(SnapshotFormatProblem) -> (ChunkLocation, next: Int) {
         guard end - offset >= chunkHeaderBytes else { throw .init("chunk \(index) header cut short") }
         let flags = bytes.loadLittleEndian(at: offset, as: UInt16.self)
         let rawLength = Int(bytes.loadLittleEndian(at: offset + 4, as: UInt32.self))
@@ -180,20 +221,82 @@ extension SnapshotFormat {
         guard isCompressed ? storedLength < rawLength : storedLength == rawLength else {
             throw .init("chunk \(index) stored length inconsistent")
         }
+        let chunk = ChunkLocation(index: index, headerOffset: offset, rawLength: rawLength, isCompressed: isCompressed)
+        return (chunk, offset + chunkHeaderBytes + storedLength)
+    }
+
+    /// Checks each chunk's CRC and expands it into its place in `payload` (all chunks but the
+    /// last hold `chunkSizeBytes`), on every core. Returns the problem of the first bad chunk.
+    /// - Parameter writesPayload: false when the payload was not allocated (a structural problem
+    ///   follows): the chunks are only checked, into a scratch buffer.
+    private static func decodeChunks(
+        _ bytes: UnsafeRawBufferPointer, _ chunks: [ChunkLocation], into payload: UnsafeMutableRawBufferPointer,
+        chunkSizeBytes: Int, writesPayload: Bool
+    ) -> SnapshotFormatProblem? {
+        let problems = ChunkProblems(count: chunks.count)
+        // @unchecked: each iteration reads the file and writes only its own chunk's range of the
+        // payload and its own slot of `problems`; concurrentPerform returns after all of them.
+        struct Shared: @unchecked Sendable {
+            var bytes: UnsafeRawBufferPointer
+            var payload: UnsafeMutableRawBufferPointer
+        }
+        let shared = Shared(bytes: bytes, payload: payload)
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { position in
+            let chunk = chunks[position]
+            do throws(SnapshotFormatProblem) {
+                if writesPayload {
+                    let start = position * chunkSizeBytes
+                    try decodeChunk(shared.bytes, chunk,
+                                    into: UnsafeMutableRawBufferPointer(rebasing: shared.payload[start..<(start + chunk.rawLength)]))
+                } else {
+                    let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk.rawLength, alignment: 1)
+                    defer { scratch.deallocate() }
+                    try decodeChunk(shared.bytes, chunk, into: scratch)
+                }
+            } catch {
+                problems.record(error, at: position)
+            }
+        }
+        return problems.first
+    }
+
+    private static func decodeChunk(_ bytes: UnsafeRawBufferPointer, _ chunk: ChunkLocation,
+                                    into target: UnsafeMutableRawBufferPointer) throws(SnapshotFormatProblem) {
+        let offset = chunk.headerOffset
+        let storedLength = Int(bytes.loadLittleEndian(at: offset + 8, as: UInt32.self))
         let storedStart = offset + chunkHeaderBytes
         let stored = UnsafeRawBufferPointer(rebasing: bytes[storedStart..<(storedStart + storedLength)])
         let headerCRC = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 12)]))
         guard CRC32C.checksum(stored, seed: headerCRC) == bytes.loadLittleEndian(at: offset + 12, as: UInt32.self) else {
-            throw .init("chunk \(index) CRC32C mismatch")
+            throw .init("chunk \(chunk.index) CRC32C mismatch")
         }
-        let raw: [UInt8]
-        if isCompressed {
-            do { raw = try LZ4Block.decompress(stored, rawLength: rawLength) } catch {
-                throw .init("chunk \(index): \(error)")
+        if chunk.isCompressed {
+            do { try LZ4Block.decompress(stored, into: target) } catch {
+                throw .init("chunk \(chunk.index): \(error)")
             }
         } else {
-            raw = Array(stored)
+            target.copyMemory(from: stored)
         }
-        return (raw, storedStart + storedLength)
     }
+}
+
+/// One slot per chunk for what went wrong with it, filled from several threads.
+// @unchecked Sendable: each slot is written by the one iteration that owns its chunk, and read
+// only after `concurrentPerform` has returned (which orders those writes before the read).
+private final class ChunkProblems: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<SnapshotFormatProblem?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func record(_ problem: SnapshotFormatProblem, at index: Int) { slots[index] = problem }
+
+    var first: SnapshotFormatProblem? { slots.lazy.compactMap { $0 }.first }
 }

@@ -142,6 +142,13 @@ enum FrameRecords {
         }
     }
 
+    static func view(_ raw: UnsafeRawBufferPointer, at offset: Int, payload: Range<Int>) -> WALRecordView {
+        WALRecordView(
+            lsn: raw.loadLittleEndian(at: offset), typeTag: raw.loadLittleEndian(at: offset + 8),
+            version: raw.loadLittleEndian(at: offset + 10), timestampMs: raw.loadLittleEndian(at: offset + 12),
+            payload: payload)
+    }
+
     static func decode(_ raw: UnsafeRawBufferPointer, at offset: Int, payload: Range<Int>) -> WALRecord {
         WALRecord(
             lsn: raw.loadLittleEndian(at: offset), typeTag: raw.loadLittleEndian(at: offset + 8),

@@ -51,6 +51,28 @@ public enum LZ4Block {
         }.get()
     }
 
+    /// Decompresses a block into `output`, which it must fill exactly (a snapshot chunk is
+    /// expanded straight into its place in the payload). Never writes out of `output`.
+    /// - Complexity: O(output.count).
+    public static func decompress(_ input: UnsafeRawBufferPointer,
+                                  into output: UnsafeMutableRawBufferPointer) throws(LZ4BlockError) {
+        let rawLength = output.count
+        guard rawLength <= Int(LZ4_MAX_INPUT_SIZE), input.count <= Int(Int32.max) else {
+            throw LZ4BlockError(reason: "length out of range (raw \(rawLength), stored \(input.count))")
+        }
+        if rawLength == 0 && input.isEmpty { return }
+        guard rawLength <= input.count * maxExpansion else {
+            throw LZ4BlockError(reason: "raw length \(rawLength) exceeds what \(input.count) stored bytes can expand to")
+        }
+        let produced = LZ4_decompress_safe(
+            input.baseAddress?.assumingMemoryBound(to: CChar.self),
+            output.baseAddress?.assumingMemoryBound(to: CChar.self),
+            Int32(input.count), Int32(rawLength))
+        guard Int(produced) == rawLength else {
+            throw LZ4BlockError(reason: "decoded \(produced) bytes, expected \(rawLength)")
+        }
+    }
+
     /// - Complexity: O(rawLength).
     public static func decompress(_ input: UnsafeRawBufferPointer, rawLength: Int) throws(LZ4BlockError) -> [UInt8] {
         guard rawLength >= 0, rawLength <= Int(LZ4_MAX_INPUT_SIZE), input.count <= Int(Int32.max) else {

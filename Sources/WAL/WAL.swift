@@ -26,6 +26,25 @@ public struct WALRecord: Sendable, Equatable {
     }
 }
 
+/// A record as it lies inside its frame's raw payload (`WALReader.forEachInPlace`): the header
+/// fields, and where the payload is in the frame's bytes.
+public struct WALRecordView: Sendable, Equatable {
+    public var lsn: LSN
+    public var typeTag: UInt16
+    public var version: UInt16
+    public var timestampMs: Int64
+    /// Indexes into the frame's raw bytes passed alongside.
+    public var payload: Range<Int>
+
+    public init(lsn: LSN, typeTag: UInt16, version: UInt16, timestampMs: Int64, payload: Range<Int>) {
+        self.lsn = lsn
+        self.typeTag = typeTag
+        self.version = version
+        self.timestampMs = timestampMs
+        self.payload = payload
+    }
+}
+
 /// When the writer calls `fdatasync`.
 public enum FsyncPolicy: String, Sendable, CaseIterable {
     /// After every frame, before any waiter is resumed. The default.

@@ -42,6 +42,19 @@ public struct WALReader: Sendable {
     /// a log where valid frames follow such a hole.
     /// - Complexity: O(bytes from the segment holding `from` to the end).
     public func forEach(from: LSN, through: LSN = .max, _ body: (WALRecord) throws -> Void) throws {
+        try forEachInPlace(from: from, through: through) { view, frame in
+            let payload = frame.withUnsafeBytes { [UInt8](UnsafeRawBufferPointer(rebasing: $0[view.payload])) }
+            try body(WALRecord(lsn: view.lsn, typeTag: view.typeTag, version: view.version,
+                               timestampMs: view.timestampMs, payload: payload))
+        }
+    }
+
+    /// `forEach` without copying each payload out of its frame: `body` gets the record's header
+    /// fields and the frame's raw (decompressed) bytes, in which `view.payload` lies. Replay
+    /// decodes events straight from the frame this way.
+    /// - Complexity: O(bytes from the segment holding `from` to the end).
+    public func forEachInPlace(from: LSN, through: LSN = .max,
+                               _ body: (WALRecordView, _ frame: [UInt8]) throws -> Void) throws {
         let names = try SegmentName.list(in: directory, io: io)
         let start = max(from, 1)
         guard let first = names.first, start <= through else { return }
@@ -69,13 +82,13 @@ public struct WALReader: Sendable {
     }
 
     private static func emit(_ raw: [UInt8], header: FrameHeader, from: LSN, through: LSN,
-                             _ body: (WALRecord) throws -> Void) throws {
+                             _ body: (WALRecordView, [UInt8]) throws -> Void) throws {
         try raw.withUnsafeBytes { bytes in
             try FrameRecords.walk(bytes, header: header) { lsn, offset, payload in
                 guard lsn >= from, lsn <= through else { return }
-                let record = FrameRecords.decode(bytes, at: offset, payload: payload)
-                assert(record.lsn == lsn, "a decoded record keeps the LSN it was walked at")
-                try body(record)
+                let view = FrameRecords.view(bytes, at: offset, payload: payload)
+                assert(view.lsn == lsn, "a decoded record keeps the LSN it was walked at")
+                try body(view, raw)
             }
         }
     }

@@ -168,11 +168,15 @@ struct SnapshotTests {
         }
     }
 
-    @Test("the payload reserved before decoding is bounded by the file size, whatever the header claims")
-    func reservationIsBoundedByTheFile() {
-        #expect(SnapshotFormat.payloadReservation(rawTotalLength: 1_000, fileBytes: 600) == 1_000)
+    @Test("the payload allocated before decoding is bounded by the file size and the machine, whatever the header claims")
+    func allocationIsBoundedByTheFile() {
+        let memoryBytes = UInt64(sysconf(Int32(_SC_PHYS_PAGES))) * UInt64(sysconf(Int32(_SC_PAGESIZE)))
+        #expect(SnapshotFormat.payloadBytesMax(fileBytes: 600) == 600 * 255)
+        #expect(SnapshotFormat.payloadBytesMax(fileBytes: .max) <= memoryBytes)
         for fileBytes in [64, 100 << 20, 1 << 30] {
-            #expect(SnapshotFormat.payloadReservation(rawTotalLength: UInt64.max >> 6, fileBytes: fileBytes) <= 4 * fileBytes)
+            let bound = SnapshotFormat.payloadBytesMax(fileBytes: fileBytes)
+            #expect(bound <= UInt64(fileBytes) * 255)
+            #expect(bound <= memoryBytes)
         }
     }
 }

@@ -66,24 +66,31 @@ public struct ByteReader {
 
     private let bytes: [UInt8]
     public private(set) var offset: Int
+    /// One past the last byte this reader may read: a record inside a larger buffer (a WAL frame)
+    /// is decoded in place, without copying it out first.
+    private let end: Int
 
     public init(_ bytes: [UInt8], offset: Int = 0) {
-        self.bytes = bytes
-        self.offset = offset
+        let start = min(max(offset, 0), bytes.count)
+        self.init(bytes, range: start..<bytes.count)
     }
 
-    public var isAtEnd: Bool { offset == bytes.count }
-    public var remaining: Int { bytes.count - offset }
+    /// Reads `bytes[range]` only.
+    public init(_ bytes: [UInt8], range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count,
+                     "a reader's range \(range) must lie within the \(bytes.count) bytes")
+        self.bytes = bytes
+        self.offset = range.lowerBound
+        self.end = range.upperBound
+    }
+
+    public var isAtEnd: Bool { offset == end }
+    public var remaining: Int { end - offset }
 
     public mutating func read<T: FixedWidthInteger>(_: T.Type = T.self) throws(ByteDecodingError) -> T {
         let size = MemoryLayout<T>.size
         guard remaining >= size else { throw .truncated(needed: size, remaining: remaining) }
-        var value = T.zero
-        withUnsafeMutableBytes(of: &value) { target in
-            bytes.withUnsafeBytes { source in
-                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<offset + size]))
-            }
-        }
+        let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
         offset += size
         return T(littleEndian: value)
     }
@@ -105,10 +112,24 @@ public struct ByteReader {
     public mutating func readString() throws(ByteDecodingError) -> String {
         let length = try readLength()
         guard remaining >= length else { throw .truncated(needed: length, remaining: remaining) }
-        let slice = bytes[offset..<offset + length]
+        let start = offset
         offset += length
-        guard let string = String(validating: slice, as: UTF8.self) else { throw .invalid("string is not UTF-8") }
+        let string = bytes.withUnsafeBufferPointer {
+            String(validating: UnsafeBufferPointer(rebasing: $0[start..<start + length]), as: UTF8.self)
+        }
+        guard let string else { throw .invalid("string is not UTF-8") }
         return string
+    }
+
+    /// Steps over `count` bytes (a field read elsewhere, e.g. by another thread).
+    public mutating func skip(_ count: Int) throws(ByteDecodingError) {
+        guard count >= 0, remaining >= count else { throw .truncated(needed: count, remaining: remaining) }
+        offset += count
+    }
+
+    /// Steps over a string without validating it: whoever decodes it validates it.
+    public mutating func skipString() throws(ByteDecodingError) {
+        try skip(try readLength())
     }
 
     public mutating func readOptionalString() throws(ByteDecodingError) -> String? {

@@ -28,6 +28,12 @@ extension EngineState {
     }
 
     public init(decoding bytes: [UInt8], shardCount: Int) throws(ByteDecodingError) {
+        try self.init(decoding: bytes, shardCount: shardCount, parallelOrdersMin: Self.parallelOrdersMin)
+    }
+
+    /// - Parameter parallelOrdersMin: from this many orders on, they are decoded on every core
+    ///   (tests compare with one thread by passing `.max`).
+    init(decoding bytes: [UInt8], shardCount: Int, parallelOrdersMin: Int) throws(ByteDecodingError) {
         self.init(shardCount: shardCount)
         var reader = ByteReader(bytes)
         let version: UInt16 = try reader.read()
@@ -44,7 +50,7 @@ extension EngineState {
                 passwordHash: admin.passwordHash, role: admin.role, atMs: admin.updatedAtMs)))
         }
         try decodeInventory(from: &reader)
-        try decodeUsers(from: &reader)
+        try decodeUsers(from: &reader, bytes: bytes, parallelOrdersMin: parallelOrdersMin)
         if version >= 2 {
             let exceptions = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) in
                 try PaymentExceptionRecorded(from: &r)
@@ -133,7 +139,8 @@ extension EngineState {
         }
     }
 
-    private mutating func decodeUsers(from reader: inout ByteReader) throws(ByteDecodingError) {
+    private mutating func decodeUsers(from reader: inout ByteReader, bytes: [UInt8],
+                                      parallelOrdersMin: Int) throws(ByteDecodingError) {
         let count = shardCount
         let decodedUsers = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) -> User in
             var user = User(id: try r.read(), openID: try r.readString(), unionID: try r.readOptionalString(),
@@ -145,9 +152,11 @@ extension EngineState {
             user.orderIDByIdempotencyKey = Dictionary(keys, uniquingKeysWith: { $1 })
             return user
         }
+        var perShard = [Int](repeating: 0, count: count)
+        for user in decodedUsers { perShard[ShardRouter.shard(of: user.id, count: count)] += 1 }
+        for shard in 0..<count { users[shard].users.reserveCapacity(perShard[shard]) }
         for user in decodedUsers { users[ShardRouter.shard(of: user.id, count: count)].users[user.id] = user }
-        let orders = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) in try Self.decodeOrder(from: &r) }
-        for order in orders { users[ShardRouter.shard(of: order.userID, count: count)].orders[order.id] = order }
+        try decodeOrders(from: &reader, bytes: bytes, parallelOrdersMin: parallelOrdersMin)
     }
 
     static func encode(_ order: Order, to w: inout ByteWriter) {

@@ -28,8 +28,12 @@ public struct EngineState: Sendable, Equatable {
         catalog.apply(event)
         settings.apply(event)
         if case .paymentExceptionRecorded(let recorded) = event { payments.apply(recorded) }
-        for index in EventRouting.inventoryShards(of: event, shardCount: shardCount) {
+        if let index = EventRouting.onlyInventoryShard(of: event, shardCount: shardCount) {
             try inventory[index].apply(event)
+        } else {
+            for index in EventRouting.inventoryShards(of: event, shardCount: shardCount) {
+                try inventory[index].apply(event)
+            }
         }
         if let userID = EventRouting.userID(of: event) {
             try users[ShardRouter.shard(of: userID, count: shardCount)].apply(event)

@@ -6,6 +6,7 @@
 public enum EventRouting {
     /// The inventory shards an event changes, each once, ascending.
     public static func inventoryShards(of event: MallEvent, shardCount: Int) -> [Int] {
+        if let shard = onlyInventoryShard(of: event, shardCount: shardCount) { return [shard] }
         let skuIDs: [UInt64] = switch event {
         case .productCreated(let created): created.skus.map(\.skuID)
         case .seckillActivityCreated(let created): created.items.map(\.skuID)
@@ -16,6 +17,13 @@ public enum EventRouting {
         }
         if skuIDs.count == 1 { return [ShardRouter.shard(of: skuIDs[0], count: shardCount)] }
         return Set(skuIDs.map { ShardRouter.shard(of: $0, count: shardCount) }).sorted()
+    }
+
+    /// The one inventory shard of an event that names one SKU by construction (a flash-sale
+    /// purchase), found without allocating: replay routes a million of them.
+    public static func onlyInventoryShard(of event: MallEvent, shardCount: Int) -> Int? {
+        guard case .seckillOrderPlaced(let placed) = event else { return nil }
+        return ShardRouter.shard(of: placed.skuID, count: shardCount)
     }
 
     /// The user whose shard an event changes, if any.

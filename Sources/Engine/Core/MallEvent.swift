@@ -93,10 +93,16 @@ public enum MallEvent: Sendable, Equatable {
     }
 
     public static func decode(tag rawTag: UInt16, version: UInt16, payload: [UInt8]) throws(ByteDecodingError) -> MallEvent {
+        try decode(tag: rawTag, version: version, bytes: payload, range: payload.startIndex..<payload.endIndex)
+    }
+
+    /// Decodes the payload `bytes[range]` in place (replay reads records inside their frame).
+    public static func decode(tag rawTag: UInt16, version: UInt16, bytes: [UInt8],
+                              range: Range<Int>) throws(ByteDecodingError) -> MallEvent {
         guard let tag = Tag(rawValue: rawTag) else { throw .invalid("unknown event tag \(rawTag)") }
         guard version >= 1 else { throw .invalid("\(tag.name) version 0 does not exist") }
         guard version <= tag.currentVersion else { throw .invalid("\(tag.name) version \(version) is newer than this build") }
-        var reader = ByteReader(payload)
+        var reader = ByteReader(bytes, range: range)
         let event: MallEvent
         switch tag {
         case .adminUpserted: event = .adminUpserted(try AdminUpserted(from: &reader))

@@ -50,8 +50,25 @@ public enum Recovery {
         }
     }
 
+    /// How the WAL tail is replayed. Both give the same state and fail at the same record.
+    enum ReplayStrategy {
+        /// Read, decode and apply on the calling thread: the reference the pipeline is tested against.
+        case sequential
+        /// Read and decode on a thread of its own while the calling thread applies (`ReplayPipeline`);
+        /// tests make the batches small to exercise the hand-over.
+        case pipelined(batchRecordsMax: Int = ReplayPipeline.batchRecordsMax,
+                       batchesAheadMax: Int = ReplayPipeline.batchesAheadMax)
+    }
+
     public static func rebuild(
         configuration: EngineConfiguration, limit: Limit = .none, clock: any EngineClock = SystemClock()
+    ) throws -> (EngineState, Report) {
+        try rebuild(configuration: configuration, limit: limit, clock: clock, strategy: .pipelined())
+    }
+
+    static func rebuild(
+        configuration: EngineConfiguration, limit: Limit = .none, clock: any EngineClock = SystemClock(),
+        strategy: ReplayStrategy
     ) throws -> (EngineState, Report) {
         let startedMs = clock.nowMs()
         var report = Report()
@@ -75,13 +92,19 @@ public enum Recovery {
             report.snapshotLSN = state.lastLSN
             break
         }
-        try replayWAL(into: &state, directory: configuration.walDirectory, limit: limit, report: &report)
+        switch strategy {
+        case .sequential:
+            try replayWALSequentially(into: &state, directory: configuration.walDirectory, limit: limit, report: &report)
+        case .pipelined(let batchRecordsMax, let batchesAheadMax):
+            try ReplayPipeline.replay(into: &state, directory: configuration.walDirectory, limit: limit, report: &report,
+                                      batchRecordsMax: batchRecordsMax, batchesAheadMax: batchesAheadMax)
+        }
         report.lastLSN = state.lastLSN
         report.durationMs = clock.nowMs() - startedMs
         return (state, report)
     }
 
-    static func replayWAL(into state: inout EngineState, directory: String, limit: Limit, report: inout Report) throws {
+    static func replayWALSequentially(into state: inout EngineState, directory: String, limit: Limit, report: inout Report) throws {
         let reader = WALReader(directory: directory)
         struct Stop: Error {}
         do {

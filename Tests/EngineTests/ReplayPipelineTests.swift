@@ -1,0 +1,160 @@
+@testable import Engine
+import Foundation
+import Logging
+import PropertyBased
+import Testing
+import WAL
+
+/// Issue 7: replay decodes on one thread and applies on another. Whatever the batching, it
+/// must rebuild the state sequential replay rebuilds, stop where it stops (limits), and fail
+/// at the same record with the same `Recovery.Failure`.
+@Suite("Pipelined replay")
+struct ReplayPipelineTests {
+    /// Small batches and a one-batch queue, so the decoder waits on the applier all the time.
+    static let cramped = Recovery.ReplayStrategy.pipelined(batchRecordsMax: 3, batchesAheadMax: 1)
+
+    static func rebuild(_ configuration: EngineConfiguration, limit: Recovery.Limit = .none,
+                        _ strategy: Recovery.ReplayStrategy) -> Result<(EngineState, Recovery.Report), any Error> {
+        Result { try Recovery.rebuild(configuration: configuration, limit: limit, strategy: strategy) }
+    }
+
+    /// Both succeed with equal state, digest and counts, or both fail with equal descriptions.
+    static func expectSame(_ configuration: EngineConfiguration, limit: Recovery.Limit = .none,
+                           sourceLocation: SourceLocation = #_sourceLocation) {
+        let sequential = rebuild(configuration, limit: limit, .sequential)
+        for strategy in [cramped, .pipelined()] {
+            switch (sequential, rebuild(configuration, limit: limit, strategy)) {
+            case (.success(let expected), .success(let actual)):
+                #expect(actual.0 == expected.0, sourceLocation: sourceLocation)
+                #expect(actual.0.digest == expected.0.digest, sourceLocation: sourceLocation)
+                #expect(actual.1.recordsReplayed == expected.1.recordsReplayed, sourceLocation: sourceLocation)
+                #expect(actual.1.lastLSN == expected.1.lastLSN, sourceLocation: sourceLocation)
+            case (.failure(let expected), .failure(let actual)):
+                #expect("\(actual)" == "\(expected)", sourceLocation: sourceLocation)
+                #expect(ObjectIdentifier(type(of: actual)) == ObjectIdentifier(type(of: expected)),
+                        sourceLocation: sourceLocation)
+            case (let expected, let actual):
+                Issue.record("sequential gave \(expected), pipelined gave \(actual)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    @Test("pipelined replay rebuilds the sequential state under random workloads, also up to any LSN or time")
+    func sameStateAsSequential() async throws {
+        await propertyCheck(count: 25, input: Gen.int(in: 0...100_000).array(of: 10...80).array(of: 2...4)) { lanes in
+            do {
+                let directory = TestDataDirectory()
+                var configuration = directory.configuration(shards: 3)
+                configuration.segmentSizeBytes = 16 << 10     // several segments, so the decoder crosses files
+                let live = try await Self.runWorkload(lanes, configuration: configuration)
+                let (replayed, _) = try Recovery.rebuild(configuration: configuration)
+                #expect(replayed.digest == live.digest)
+                Self.expectSame(configuration)
+                for lsn in [1, live.lastLSN / 3, live.lastLSN / 2, live.lastLSN - 1] {
+                    Self.expectSame(configuration, limit: .init(throughLSN: lsn))
+                }
+                for minutes in [0, 2, 7] {
+                    Self.expectSame(configuration, limit: .init(untilTimeMs: testEpochMs + Int64(minutes) * 60_000))
+                }
+            } catch {
+                Issue.record("workload failed: \(error)")
+            }
+        }
+    }
+
+    /// The property tests' workload, without snapshots, on `configuration`; returns the live state.
+    static func runWorkload(_ lanes: [[Int]], configuration: EngineConfiguration) async throws -> EngineState {
+        let clock = ManualClock(nowMs: testEpochMs)
+        let engine = try MallEngine.open(configuration, clock: clock, logger: .init(label: "pipeline"))
+        let sale = try await makeSale(engine, stock: PropertyTests.stock, limitPerUser: PropertyTests.limitPerUser)
+        let shop = try await engine.createProduct(NewProduct(name: "多规格", skus: (0..<6).map {
+            .init(name: "s\($0)", spec: [], priceFen: 100 * Int64($0 + 1), stock: PropertyTests.skuStock)
+        }))
+        let users = try await registerUsers(engine, count: 8)
+        let placed = PropertyTests.Placed()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in lanes {
+                group.addTask {
+                    for code in lane {
+                        let operation = PropertyTests.Operation(code: code)
+                        if case .snapshot = operation { continue }
+                        try await PropertyTests.perform(operation, engine: engine, clock: clock, sale: sale, shop: shop,
+                                                        users: users, placed: placed)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let live = await engine.liveState()
+        await engine.close()
+        return live
+    }
+
+    static func registered(_ userID: UInt64) -> (MallEvent, version: UInt16, payload: [UInt8]?) {
+        (.userRegistered(UserRegistered(userID: userID, openID: "o\(userID)", unionID: nil, atMs: testEpochMs)), 1, nil)
+    }
+
+    static func paid(_ orderID: UInt64, by userID: UInt64) -> (MallEvent, version: UInt16, payload: [UInt8]?) {
+        (.orderPaid(OrderPaid(orderID: orderID, userID: userID, transactionID: "t", amountFen: 1, atMs: testEpochMs)), 1, nil)
+    }
+
+    @Test("a record that does not apply, after many that do, fails pipelined replay as it fails sequential replay")
+    func unappliableAfterManyBatches() async throws {
+        let directory = TestDataDirectory()
+        let configuration = directory.configuration()
+        try await HardeningTests.writeLog(configuration, (1...40).map { Self.registered($0) } + [Self.paid(99, by: 7)]
+                                          + (41...60).map { Self.registered($0) })
+        Self.expectSame(configuration)
+        #expect {
+            try Recovery.rebuild(configuration: configuration, strategy: Self.cramped)
+        } throws: { error in
+            guard case .unappliable(_, 41, "OrderPaid v1", _) = error as? Recovery.Failure else { return false }
+            return true
+        }
+    }
+
+    @Test("a record that does not decode fails at its LSN; an unappliable record before it is reported first")
+    func undecodableRecord() async throws {
+        let garbage: (MallEvent, version: UInt16, payload: [UInt8]?) = (Self.registered(1000).0, 1, [1, 2, 3])
+        for unappliableFirst in [false, true] {
+            let directory = TestDataDirectory()
+            let configuration = directory.configuration()
+            let before = unappliableFirst ? [Self.paid(99, by: 3)] : []
+            try await HardeningTests.writeLog(configuration, (1...10).map { Self.registered($0) } + before + [garbage]
+                                              + (11...20).map { Self.registered($0) })
+            Self.expectSame(configuration)
+            #expect {
+                try Recovery.rebuild(configuration: configuration, strategy: Self.cramped)
+            } throws: { error in
+                switch error as? Recovery.Failure {
+                case .unappliable(_, 11, _, _): unappliableFirst
+                case .badRecord(let segment, 11, _): !unappliableFirst && segment.hasSuffix(".seg")
+                default: false
+                }
+            }
+        }
+    }
+
+    @Test("a damaged frame in an older segment fails pipelined replay with the WAL's error, as sequential replay does")
+    func damagedSegment() async throws {
+        let directory = TestDataDirectory()
+        var configuration = directory.configuration()
+        configuration.segmentSizeBytes = 4_096
+        // One frame per record, so the small segments fill and rotate.
+        let (wal, _) = try WALWriter.open(configuration.walConfiguration)
+        for userID in 1...300 as ClosedRange<UInt64> {
+            let event = Self.registered(userID).0
+            try await wal.waitDurable(try wal.enqueue(typeTag: event.tag.rawValue, version: 1, timestampMs: testEpochMs,
+                                                      payload: event.encodePayload()))
+        }
+        await wal.close()
+        let names = try FileManager.default.contentsOfDirectory(atPath: configuration.walDirectory).filter { $0.hasSuffix(".seg") }.sorted()
+        try #require(names.count >= 3)
+        let path = configuration.walDirectory + "/" + names[1]
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[40] ^= 0x5A      // inside the first frame's payload: its CRC32C no longer matches
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        Self.expectSame(configuration)
+        #expect(throws: WALError.self) { try Recovery.rebuild(configuration: configuration, strategy: Self.cramped) }
+    }
+}
