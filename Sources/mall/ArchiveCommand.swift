@@ -18,6 +18,12 @@ struct ArchiveWiring: Sendable {
         configuration.poolSize = try bounded("MALL_ARCHIVE_POOL_SIZE", 1...256) ?? configuration.poolSize
         configuration.batchRecordsMax = try bounded("MALL_ARCHIVE_BATCH_RECORDS", 1...1_000_000) ?? configuration.batchRecordsMax
         configuration.batchIntervalMs = try bounded("MALL_ARCHIVE_INTERVAL_MS", 1...3_600_000) ?? configuration.batchIntervalMs
+        configuration.busyRecordsPerSecond = try bounded("MALL_ARCHIVE_BUSY_RECORDS_PER_SECOND", 0...10_000_000)
+            ?? configuration.busyRecordsPerSecond
+        configuration.lagRecordsMax = try bounded("MALL_ARCHIVE_LAG_RECORDS_MAX", 1...100_000_000) ?? configuration.lagRecordsMax
+        configuration.deferMsMax = try bounded("MALL_ARCHIVE_DEFER_MS_MAX", 1...3_600_000) ?? configuration.deferMsMax
+        configuration.busyBatchRecordsMax = try bounded("MALL_ARCHIVE_BUSY_BATCH_RECORDS", 1...1_000_000)
+            ?? configuration.busyBatchRecordsMax
         return configuration
     }
 

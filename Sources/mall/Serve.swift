@@ -21,7 +21,10 @@ struct Serve: AsyncParsableCommand {
             Environment: MALL_DATA_DIR, MALL_HOST, MALL_PORT, MALL_FSYNC, MALL_SHARDS, \
             MALL_PAYMENT_TIMEOUT_SECONDS, MALL_JWT_SECRET, MALL_ADMIN_USERNAME, MALL_ADMIN_PASSWORD, \
             MALL_WECHAT_APP_ID, MALL_WECHAT_APP_SECRET, MALL_WECHAT_API_BASE_URL, MALL_LOG_LEVEL, \
-            MALL_DATABASE_URL, MALL_ARCHIVE_POOL_SIZE, MALL_ARCHIVE_BATCH_RECORDS, MALL_ARCHIVE_INTERVAL_MS.
+            MALL_DATABASE_URL, MALL_ARCHIVE_POOL_SIZE, MALL_ARCHIVE_BATCH_RECORDS, MALL_ARCHIVE_INTERVAL_MS, \
+            MALL_ARCHIVE_BUSY_RECORDS_PER_SECOND (WAL records/s from which the archiver defers; 0: never), \
+            MALL_ARCHIVE_LAG_RECORDS_MAX, MALL_ARCHIVE_DEFER_MS_MAX (how far behind it may fall while deferring), \
+            MALL_ARCHIVE_BUSY_BATCH_RECORDS.
             Without MALL_DATABASE_URL the engine serves without the PostgreSQL archive and says so in \
             its log and in /readyz.
             """)

@@ -7,12 +7,14 @@ import Synchronization
 /// Tails the durable WAL into PostgreSQL, exactly once.
 ///
 /// Each batch reads up to `batchRecordsMax` durable records after the checkpoint, folds them into
-/// row images (`ArchiveBatch`) and writes them with bulk statements in one transaction that also
-/// moves `archive_checkpoint`: a crash on either side before COMMIT leaves neither rows nor
+/// row images (`ArchiveBatch`) and writes them with bulk statements in one transaction that
+/// also moves `archive_checkpoint` (the next batch is read and folded meanwhile): a crash on either side before COMMIT leaves neither rows nor
 /// checkpoint, after it leaves both. The archiver owns one connection outside the pool; when
 /// PostgreSQL is away it logs, backs off (`reconnectBackoffMsMin` doubling to `...Max`), reconnects
 /// and resumes from the checkpoint stored in the database. The engine never waits for it: the
-/// engine keeps the WAL segments the archive still needs (`archivedThroughLSN()`).
+/// engine keeps the WAL segments the archive still needs (`archivedThroughLSN()`). While the WAL
+/// grows fast (a flash sale) the background loop yields the CPU to requests within a stated lag
+/// bound (`ArchivePacing`).
 public actor Archiver: ArchiveCheckpointSource, Service {
     public let configuration: ArchiveConfiguration
     let database: ArchiveDatabase
@@ -35,6 +37,16 @@ public actor Archiver: ArchiveCheckpointSource, Service {
     private var backoffMs: Int
     /// Test hook: runs after a batch's statements, before COMMIT.
     private var beforeCommit: (@Sendable (PostgresConnection) async throws -> Void)?
+    /// The next batch, read and folded while the current one is being written (one at most).
+    private var prefetched: (afterLSN: UInt64, task: Task<FoldedRecords, any Error>)?
+    /// SKU specs (jsonb text) read from or committed to the archive; SKUs never change. Cleared at `specCacheCountMax`.
+    private var specBySKU: [UInt64: String] = [:]
+    static let specCacheCountMax = 100_000
+    /// When the background loop writes (see `ArchivePacing`).
+    private var pacing: ArchivePacing
+    /// Decisions the loop took, and how many of them deferred records it could have written (tests, logs).
+    private(set) var pacingDecisions = 0
+    private(set) var deferrals = 0
 
     /// - Parameters:
     ///   - durableLSN: the WAL's durable LSN (`MallEngine.durableLSN`; offline, the last LSN on disk).
@@ -53,6 +65,7 @@ public actor Archiver: ArchiveCheckpointSource, Service {
         self.clock = clock
         self.writer = BatchWriter(logger: logger)
         self.backoffMs = configuration.reconnectBackoffMsMin
+        self.pacing = ArchivePacing(settings: configuration.pacingSettings)
     }
 
     // MARK: Service
@@ -67,9 +80,8 @@ public actor Archiver: ArchiveCheckpointSource, Service {
         logger.info("archiver started", metadata: ["database": "\(configuration.redactedURL)"])
         while !shouldStop {
             do {
-                let outcome = try await archiveNextBatch(through: durableLSN())
+                try await step()
                 backoffMs = configuration.reconnectBackoffMsMin
-                if outcome.records == 0 { await pause(ms: configuration.batchIntervalMs) }
             } catch {
                 if shouldStop { break }
                 await recordFailure(error)
@@ -77,11 +89,47 @@ public actor Archiver: ArchiveCheckpointSource, Service {
                 backoffMs = min(backoffMs * 2, configuration.reconnectBackoffMsMax)
             }
         }
+        discardPrefetch()
         await closeConnection()
         logger.info("archiver stopped", metadata: ["checkpoint": "\(checkpoint.map(String.init) ?? "unknown")"])
     }
 
     private var shouldStop: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
+
+    /// One turn of the background loop: write a batch now, or wait as `pacing` says.
+    private func step() async throws {
+        let durable = durableLSN()
+        if checkpoint == nil { _ = try await connected() }
+        guard let archived = checkpoint else { throw ArchiveError.notMigrated }
+        guard archived <= durable else { throw ArchiveError.checkpointAhead(checkpoint: archived, durable: durable) }
+        let decision = pacing.decide(nowMs: clock.nowMs(), durableLSN: durable, checkpoint: archived)
+        pacingDecisions += 1
+        switch decision {
+        case .write(let recordsMax):
+            _ = try await archiveNextBatch(through: durable, recordsMax: recordsMax)
+            pacing.wrote(nowMs: clock.nowMs())
+        case .wait(let ms):
+            if durable <= archived {
+                oldestPending = nil
+            } else {
+                deferrals += 1
+                await noteOldestPending(after: archived, through: durable)
+            }
+            await pause(ms: ms)
+        }
+    }
+
+    /// Keeps the lag in seconds honest while the loop defers (nothing is read then).
+    private func noteOldestPending(after: UInt64, through: UInt64) async {
+        guard oldestPending?.afterLSN != after else { return }
+        do {
+            if let timestampMs = try await tail.oldestTimestampMs(after: after, through: through) {
+                oldestPending = (after, timestampMs)
+            }
+        } catch {
+            logger.debug("cannot read the oldest unarchived record", metadata: ["error": "\(error)"])
+        }
+    }
 
     /// Sleeps, waking early on cancellation or graceful shutdown (the loop then sees `shouldStop`).
     private func pause(ms: Int) async {
@@ -108,15 +156,17 @@ public actor Archiver: ArchiveCheckpointSource, Service {
             let from = checkpoint ?? 0
             var report = CatchUpReport(fromLSN: from, throughLSN: from)
             while let after = checkpoint, after < target {
-                let outcome = try await archiveNextBatch(through: target)
+                let outcome = try await archiveNextBatch(through: target, recordsMax: configuration.batchRecordsMax)
                 report.records += outcome.records
                 report.rows += outcome.rows
                 report.batches += 1
             }
             report.throughLSN = checkpoint ?? from
             report.elapsed = ContinuousClock.now - started
+            discardPrefetch()
             return report
         } catch {
+            discardPrefetch()
             lastError = ArchiveError.summary(of: error)
             await closeConnection()
             throw error
@@ -156,8 +206,14 @@ public actor Archiver: ArchiveCheckpointSource, Service {
         var rows = 0
     }
 
+    struct FoldedRecords: Sendable {
+        var batch: ArchiveBatch
+        var firstRecordMs: Int64?
+    }
+
     /// Reads, folds and writes one batch of records after the checkpoint, through `target` at most.
-    private func archiveNextBatch(through target: UInt64) async throws -> BatchOutcome {
+    /// While it is written, the next batch through `target` is read and folded (`prefetched`).
+    private func archiveNextBatch(through target: UInt64, recordsMax: Int) async throws -> BatchOutcome {
         let connection = try await connected()
         guard let after = checkpoint else { throw ArchiveError.notMigrated }
         guard after <= target else { throw ArchiveError.checkpointAhead(checkpoint: after, durable: target) }
@@ -165,27 +221,65 @@ public actor Archiver: ArchiveCheckpointSource, Service {
             oldestPending = nil
             return BatchOutcome()
         }
-        let records = try await tail.read(after: after, through: target, limit: configuration.batchRecordsMax)
-        if let first = records.first { oldestPending = (after, first.timestampMs) }
-        var batch = ArchiveBatch(afterLSN: after)
-        for record in records { try batch.add(record.event, lsn: record.lsn, timestampMs: record.timestampMs) }
-        let (writer, logger, beforeCommit, folded) = (self.writer, self.logger, self.beforeCommit, batch)
-        let rows = try await withBatchTimeout(connection) {
+        let folded = try await nextFolded(after: after, through: target, recordsMax: recordsMax)
+        if let firstMs = folded.firstRecordMs { oldestPending = (after, firstMs) }
+        let batch = folded.batch
+        if batch.lastLSN < target { prefetch(after: batch.lastLSN, through: target, recordsMax: recordsMax) }
+        let (writer, logger, beforeCommit, knownSpecs) = (self.writer, self.logger, self.beforeCommit, self.specBySKU)
+        let written = try await withBatchTimeout(connection) {
             try await ArchiveError.unwrapping {
                 try await connection.withTransaction(logger: logger) { connection in
-                    let rows = try await writer.write(folded, on: connection)
+                    let written = try await writer.write(batch, knownSpecs: knownSpecs, on: connection)
                     if let beforeCommit { try await beforeCommit(connection) }
-                    return rows
+                    return written
                 }
             }
         }
         checkpoint = batch.lastLSN
         oldestPending = nil
+        rememberSpecs(written.specBySKU)
         if lastError != nil {
             logger.info("archive writing again", metadata: ["checkpoint": "\(batch.lastLSN)"])
             lastError = nil
         }
-        return BatchOutcome(records: batch.recordCount, rows: rows)
+        return BatchOutcome(records: batch.recordCount, rows: written.rows)
+    }
+
+    /// The records after `after` folded into a batch: the prefetched one when it starts there, else read now.
+    private func nextFolded(after: UInt64, through target: UInt64, recordsMax: Int) async throws -> FoldedRecords {
+        if let prefetched, prefetched.afterLSN == after {
+            self.prefetched = nil
+            let folded = try await prefetched.task.value
+            if !folded.batch.isEmpty { return folded }
+        }
+        discardPrefetch()
+        return try await Self.readAndFold(tail, after: after, through: target, recordsMax: recordsMax)
+    }
+
+    private func prefetch(after: UInt64, through target: UInt64, recordsMax: Int) {
+        discardPrefetch()
+        let tail = self.tail
+        prefetched = (after, Task { try await Self.readAndFold(tail, after: after, through: target, recordsMax: recordsMax) })
+    }
+
+    private func discardPrefetch() {
+        prefetched?.task.cancel()
+        prefetched = nil
+    }
+
+    /// Nonisolated, so reading and folding run beside the actor (and beside the write of the batch before).
+    private nonisolated static func readAndFold(_ tail: WALTail, after: UInt64, through target: UInt64,
+                                                recordsMax: Int) async throws -> FoldedRecords {
+        let records = try await tail.read(after: after, through: target, limit: recordsMax)
+        var batch = ArchiveBatch(afterLSN: after)
+        for record in records { try batch.add(record.event, lsn: record.lsn, timestampMs: record.timestampMs) }
+        return FoldedRecords(batch: batch, firstRecordMs: records.first?.timestampMs)
+    }
+
+    private func rememberSpecs(_ specs: [UInt64: String]) {
+        if specBySKU.count + specs.count > Self.specCacheCountMax { specBySKU.removeAll(keepingCapacity: true) }
+        guard specs.count <= Self.specCacheCountMax else { return }
+        specBySKU.merge(specs) { old, _ in old }
     }
 
     /// Abandons a batch that outlives `batchTimeoutMs`: its connection is closed (PostgreSQL rolls

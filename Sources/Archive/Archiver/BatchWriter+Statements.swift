@@ -93,53 +93,6 @@ extension BatchWriter {
             """, connection)
     }
 
-    func insertOrders(_ rows: ArraySlice<OrderRow>, _ connection: PostgresConnection) async throws -> Int {
-        try await count("""
-            WITH written AS (
-                INSERT INTO orders (id, order_no, user_id, activity_id, status, total_amount_fen, pay_amount_fen,
-                                    payment_status, payment_method, transaction_id, cancel_reason,
-                                    pay_deadline, created_at, updated_at, paid_at, cancelled_at)
-                SELECT u.id, u.order_no, u.user_id, NULLIF(u.activity_id, 0), u.status, u.total_fen, u.pay_fen,
-                       u.payment_status, NULLIF(u.payment_method, ''), NULLIF(u.transaction_id, ''), NULLIF(u.cancel_reason, ''),
-                       to_timestamp(u.deadline_ms / 1000.0), to_timestamp(u.created_ms / 1000.0),
-                       to_timestamp(u.updated_ms / 1000.0), to_timestamp(NULLIF(u.paid_ms, \(Self.noValue)) / 1000.0),
-                       to_timestamp(NULLIF(u.cancelled_ms, \(Self.noValue)) / 1000.0)
-                FROM unnest(\(rows.map(\.id.bigint))::bigint[], \(rows.map(\.orderNo))::text[], \(rows.map(\.userID.bigint))::bigint[],
-                            \(rows.map(\.activityID.bigint))::bigint[], \(rows.map(\.status.rawValue))::text[],
-                            \(rows.map(\.totalFen))::bigint[], \(rows.map(\.payAmountFen))::bigint[],
-                            \(rows.map(\.paymentStatus))::text[], \(rows.map { $0.paymentMethod ?? "" })::text[],
-                            \(rows.map { $0.transactionID ?? "" })::text[], \(rows.map { $0.cancelReason ?? "" })::text[],
-                            \(rows.map(\.payDeadlineMs))::bigint[], \(rows.map(\.createdAtMs))::bigint[],
-                            \(rows.map(\.updatedAtMs))::bigint[], \(rows.map { $0.paidAtMs ?? Self.noValue })::bigint[],
-                            \(rows.map { $0.cancelledAtMs ?? Self.noValue })::bigint[])
-                     AS u(id, order_no, user_id, activity_id, status, total_fen, pay_fen, payment_status, payment_method,
-                          transaction_id, cancel_reason, deadline_ms, created_ms, updated_ms, paid_ms, cancelled_ms)
-                ON CONFLICT (id) DO NOTHING
-                RETURNING 1)
-            SELECT count(*) FROM written
-            """, connection)
-    }
-
-    /// Items take the SKU's spec as it is in the archive (SKUs do not change after creation).
-    func insertOrderItems(_ rows: ArraySlice<OrderItemRow>, _ connection: PostgresConnection) async throws -> Int {
-        try await count("""
-            WITH written AS (
-                INSERT INTO order_items (order_id, line_no, product_id, sku_id, product_name, sku_name, spec,
-                                         price_fen, quantity, created_at)
-                SELECT u.order_id, u.line_no, u.product_id, u.sku_id, u.product_name, u.sku_name,
-                       coalesce(s.spec, '{}'::jsonb), u.price_fen, u.quantity, to_timestamp(u.at_ms / 1000.0)
-                FROM unnest(\(rows.map(\.orderID.bigint))::bigint[], \(rows.map(\.lineNo))::integer[],
-                            \(rows.map(\.productID.bigint))::bigint[], \(rows.map(\.skuID.bigint))::bigint[],
-                            \(rows.map(\.productName))::text[], \(rows.map(\.skuName))::text[],
-                            \(rows.map(\.priceFen))::bigint[], \(rows.map(\.quantity))::bigint[], \(rows.map(\.createdAtMs))::bigint[])
-                     AS u(order_id, line_no, product_id, sku_id, product_name, sku_name, price_fen, quantity, at_ms)
-                LEFT JOIN product_skus s ON s.id = u.sku_id
-                ON CONFLICT (order_id, line_no) DO NOTHING
-                RETURNING 1)
-            SELECT count(*) FROM written
-            """, connection)
-    }
-
     /// Sets what the batch changed and keeps the rest (`coalesce` with the row's current value).
     func updateOrders(_ rows: ArraySlice<OrderUpdate>, _ connection: PostgresConnection) async throws -> Int {
         try await count("""
@@ -165,56 +118,7 @@ extension BatchWriter {
             """, connection)
     }
 
-    func insertStatusHistory(_ rows: ArraySlice<StatusHistoryRow>, _ connection: PostgresConnection) async throws -> Int {
-        try await count("""
-            WITH written AS (
-                INSERT INTO order_status_history (order_id, lsn, from_status, to_status, reason, created_at)
-                SELECT u.order_id, u.lsn, NULLIF(u.from_status, ''), u.to_status, NULLIF(u.reason, ''),
-                       to_timestamp(u.at_ms / 1000.0)
-                FROM unnest(\(rows.map(\.orderID.bigint))::bigint[], \(rows.map(\.lsn))::bigint[],
-                            \(rows.map { $0.fromStatus?.rawValue ?? "" })::text[], \(rows.map(\.toStatus.rawValue))::text[],
-                            \(rows.map { $0.reason ?? "" })::text[], \(rows.map(\.atMs))::bigint[])
-                     AS u(order_id, lsn, from_status, to_status, reason, at_ms)
-                ON CONFLICT (order_id, lsn) DO NOTHING
-                RETURNING 1)
-            SELECT count(*) FROM written
-            """, connection)
-    }
-
-    func insertPayments(_ rows: ArraySlice<PaymentRow>, _ connection: PostgresConnection) async throws -> Int {
-        try await count("""
-            WITH written AS (
-                INSERT INTO payments (order_id, transaction_id, method, amount_fen, status, paid_at, lsn)
-                SELECT u.order_id, u.transaction_id, \(PaymentMethod.wechat), u.amount_fen, \(Self.paymentSucceeded),
-                       to_timestamp(u.paid_ms / 1000.0), NULLIF(u.lsn, \(Self.noValue))
-                FROM unnest(\(rows.map(\.orderID.bigint))::bigint[], \(rows.map(\.transactionID))::text[],
-                            \(rows.map(\.amountFen))::bigint[], \(rows.map(\.paidAtMs))::bigint[],
-                            \(rows.map { $0.lsn?.bigint ?? Self.noValue })::bigint[])
-                     AS u(order_id, transaction_id, amount_fen, paid_ms, lsn)
-                ON CONFLICT (lsn) DO NOTHING
-                RETURNING 1)
-            SELECT count(*) FROM written
-            """, connection)
-    }
-
     static let paymentSucceeded = "success"
-
-    func insertStockLogs(_ rows: ArraySlice<StockLogRow>, _ connection: PostgresConnection) async throws -> Int {
-        try await count("""
-            WITH written AS (
-                INSERT INTO stock_logs (lsn, sku_id, activity_id, order_id, change, type, remark, created_at)
-                SELECT u.lsn, u.sku_id, u.activity_id, u.order_id, u.change, u.type, NULLIF(u.remark, ''),
-                       to_timestamp(u.at_ms / 1000.0)
-                FROM unnest(\(rows.map(\.lsn.bigint))::bigint[], \(rows.map(\.skuID.bigint))::bigint[],
-                            \(rows.map(\.activityID.bigint))::bigint[], \(rows.map(\.orderID.bigint))::bigint[],
-                            \(rows.map(\.change))::bigint[], \(rows.map(\.type))::text[], \(rows.map { $0.remark ?? "" })::text[],
-                            \(rows.map(\.atMs))::bigint[])
-                     AS u(lsn, sku_id, activity_id, order_id, change, type, remark, at_ms)
-                ON CONFLICT (lsn, sku_id, activity_id) DO NOTHING
-                RETURNING 1)
-            SELECT count(*) FROM written
-            """, connection)
-    }
 
     func updateSeckillItems(_ rows: ArraySlice<(key: SeckillKey, value: SeckillDelta)>,
                             _ connection: PostgresConnection) async throws -> Int {

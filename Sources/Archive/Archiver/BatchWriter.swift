@@ -4,6 +4,7 @@ import PostgresNIO
 
 /// Writes an `ArchiveBatch` inside the caller's open transaction: one bulk statement per table
 /// (`INSERT ... SELECT ... FROM unnest($1::bigint[], ...)`), never one per row, then the checkpoint.
+/// New order rows are plain inserts (see BatchWriter+Orders.swift); catalog rows are upserts.
 ///
 /// Every value travels as a bind parameter. PostgresNIO arrays carry no NULLs, so a missing
 /// bigint is sent as `noValue` and a missing text as '' and turned into NULL by `NULLIF` in SQL.
@@ -21,15 +22,24 @@ struct BatchWriter: Sendable {
     ///   with `FOR UPDATE`, so a second archiver waits for the first and then refuses);
     ///   `ArchiveError.rowsMissing` when an update finds fewer rows than it should.
     func write(_ batch: ArchiveBatch, on connection: PostgresConnection) async throws -> Int {
+        try await write(batch, knownSpecs: [:], on: connection).rows
+    }
+
+    /// As `write(_:on:)`; `knownSpecs` are SKU specs read before (SKUs never change), and the result
+    /// says which specs this batch used, for the caller to keep once the transaction commits.
+    func write(_ batch: ArchiveBatch, knownSpecs: [UInt64: String],
+               on connection: PostgresConnection) async throws -> (rows: Int, specBySKU: [UInt64: String]) {
         let checkpoint = try await lockCheckpoint(connection)
         if let expected = batch.afterLSN, checkpoint != expected {
             throw ArchiveError.checkpointMoved(expected: expected, found: checkpoint)
         }
+        // Read before the batch's own rows exist: whatever is read here has been committed.
+        let specBySKU = try await specs(for: batch, known: knownSpecs, connection)
         var rows = try await writeCatalog(batch, on: connection)
-        rows += try await writeOrders(batch, on: connection)
+        rows += try await writeOrders(batch, specBySKU: specBySKU, on: connection)
         rows += try await writeCounters(batch, on: connection)
         try await moveCheckpoint(to: batch.lastLSN, recordMs: batch.lastRecordMs, on: connection)
-        return rows
+        return (rows, specBySKU)
     }
 
     func readCheckpoint(_ connection: PostgresConnection) async throws -> UInt64 {
@@ -64,10 +74,11 @@ struct BatchWriter: Sendable {
         return rows
     }
 
-    private func writeOrders(_ batch: ArchiveBatch, on connection: PostgresConnection) async throws -> Int {
+    private func writeOrders(_ batch: ArchiveBatch, specBySKU: [UInt64: String],
+                             on connection: PostgresConnection) async throws -> Int {
         var rows = 0
         rows += try await each(batch.newOrders.values.sorted { $0.id < $1.id }) { try await insertOrders($0, connection) }
-        rows += try await each(batch.orderItems) { try await insertOrderItems($0, connection) }
+        rows += try await each(batch.orderItems) { try await insertOrderItems($0, specBySKU: specBySKU, connection) }
         rows += try await each(batch.orderUpdates.values.sorted { $0.id < $1.id }) { updates in
             let found = try await updateOrders(updates, connection)
             guard found == updates.count else { throw ArchiveError.rowsMissing(table: "orders", expected: updates.count, found: found) }

@@ -29,6 +29,15 @@ public struct ArchiveConfiguration: Sendable {
     /// A batch (read, write, commit) that takes longer is abandoned: its connection is closed, so the
     /// transaction rolls back, and the archiver reconnects. Guards against a peer that vanished silently.
     public var batchTimeoutMs: Int = 120_000
+    /// Yielding to the request path (see `ArchivePacing`): from this WAL append rate (records/s) the
+    /// background archiver defers; 0 never defers.
+    public var busyRecordsPerSecond: Int = 2_000
+    /// While deferring, the archive is never more than this many records behind (plus one batch in flight).
+    public var lagRecordsMax: Int = 100_000
+    /// While deferring, the archiver still writes when its last write is this old.
+    public var deferMsMax: Int = 10_000
+    /// Records per batch written while the engine is busy.
+    public var busyBatchRecordsMax: Int = 50_000
 
     public let host: String
     public let port: Int
@@ -58,6 +67,13 @@ public struct ArchiveConfiguration: Sendable {
     public var redactedURL: String {
         let credentials = password == nil ? username : "\(username):***"
         return "postgres://\(credentials)@\(host):\(port)/\(database)?sslmode=\(tlsMode.rawValue)"
+    }
+
+    var pacingSettings: ArchivePacing.Settings {
+        ArchivePacing.Settings(busyRecordsPerSecond: max(0, busyRecordsPerSecond), lagRecordsMax: max(1, lagRecordsMax),
+                               deferMsMax: max(1, deferMsMax), batchRecordsMax: max(1, batchRecordsMax),
+                               busyBatchRecordsMax: max(1, busyBatchRecordsMax), idleIntervalMs: max(1, batchIntervalMs),
+                               busyIntervalMs: max(1, min(ArchivePacing.Settings().busyIntervalMs, deferMsMax)))
     }
 
     func clientConfiguration() -> PostgresClient.Configuration {
@@ -93,6 +109,8 @@ public struct ArchiveConfiguration: Sendable {
         (copy.poolSize, copy.batchRecordsMax, copy.batchIntervalMs) = (poolSize, batchRecordsMax, batchIntervalMs)
         (copy.reconnectBackoffMsMin, copy.reconnectBackoffMsMax) = (reconnectBackoffMsMin, reconnectBackoffMsMax)
         copy.batchTimeoutMs = batchTimeoutMs
+        (copy.busyRecordsPerSecond, copy.lagRecordsMax) = (busyRecordsPerSecond, lagRecordsMax)
+        (copy.deferMsMax, copy.busyBatchRecordsMax) = (deferMsMax, busyBatchRecordsMax)
         return copy
     }
 }
