@@ -86,4 +86,12 @@ struct ArchivePacingTests {
         #expect(pacing.decide(nowMs: .min, durableLSN: 0, checkpoint: .max) == .wait(ms: 200))
         _ = pacing.decide(nowMs: .max, durableLSN: .max, checkpoint: 0)
     }
+
+    @Test("settings out of range are raised to their least value rather than trapping")
+    func settingsAreRaised() {
+        let pacing = ArchivePacing(settings: .init(busyRecordsPerSecond: -5, lagRecordsMax: 0, deferMsMax: -1, batchRecordsMax: 0,
+                                                   busyBatchRecordsMax: -2, idleIntervalMs: 0, busyIntervalMs: -9))
+        #expect(pacing.settings == .init(busyRecordsPerSecond: 0, lagRecordsMax: 1, deferMsMax: 1, batchRecordsMax: 1,
+                                         busyBatchRecordsMax: 1, idleIntervalMs: 1, busyIntervalMs: 1))
+    }
 }

@@ -18,6 +18,17 @@ struct BatchingTests {
         batch.removeAll(keepingCapacity: true)
         #expect(!inbox.take(into: &batch), "nothing waits: the run ends")
         #expect(inbox.submit(5) == .startDrainer, "after the run ended, a request starts a new drainer")
+        // A batch not handed on is kept, with the waiting requests after it.
+        batch = [0]
+        #expect(inbox.take(into: &batch) && batch == [0, 5])
+    }
+
+    @Test("a reader given a range outside its bytes reads only the bytes there are")
+    func readerRangeIsClamped() throws {
+        var reader = ByteReader([1, 0, 0, 0], range: -3..<99)
+        #expect(reader.remaining == 4)
+        #expect(try reader.read(UInt32.self) == 1)
+        #expect(throws: ByteDecodingError.self) { try reader.read(UInt8.self) }
     }
 
     @Test("buyers arriving together: sold out and limit refusals inside a batch leave the others' purchases whole")

@@ -47,11 +47,17 @@ struct ArchivePacing: Sendable {
     /// says nothing about the rate).
     static let sampleMsMin: Int64 = 100
 
+    /// Settings out of range are raised to their least meaningful value (a rate of 0, bounds,
+    /// batches and intervals of 1), so no configuration can make the machine stall or trap.
     init(settings: Settings) {
-        precondition(settings.lagRecordsMax > 0 && settings.deferMsMax > 0, "pacing bounds must be positive")
-        precondition(settings.batchRecordsMax > 0 && settings.busyBatchRecordsMax > 0, "batches must hold a record")
-        precondition(settings.idleIntervalMs > 0 && settings.busyIntervalMs > 0, "intervals must be positive")
-        precondition(settings.busyRecordsPerSecond >= 0, "the busy rate cannot be negative")
+        var settings = settings
+        settings.busyRecordsPerSecond = max(0, settings.busyRecordsPerSecond)
+        settings.lagRecordsMax = max(1, settings.lagRecordsMax)
+        settings.deferMsMax = max(1, settings.deferMsMax)
+        settings.batchRecordsMax = max(1, settings.batchRecordsMax)
+        settings.busyBatchRecordsMax = max(1, settings.busyBatchRecordsMax)
+        settings.idleIntervalMs = max(1, settings.idleIntervalMs)
+        settings.busyIntervalMs = max(1, settings.busyIntervalMs)
         self.settings = settings
     }
 

@@ -70,10 +70,11 @@ public struct ArchiveConfiguration: Sendable {
     }
 
     var pacingSettings: ArchivePacing.Settings {
-        ArchivePacing.Settings(busyRecordsPerSecond: max(0, busyRecordsPerSecond), lagRecordsMax: max(1, lagRecordsMax),
-                               deferMsMax: max(1, deferMsMax), batchRecordsMax: max(1, batchRecordsMax),
-                               busyBatchRecordsMax: max(1, busyBatchRecordsMax), idleIntervalMs: max(1, batchIntervalMs),
-                               busyIntervalMs: max(1, min(ArchivePacing.Settings().busyIntervalMs, deferMsMax)))
+        // ArchivePacing raises anything out of range itself.
+        ArchivePacing.Settings(busyRecordsPerSecond: busyRecordsPerSecond, lagRecordsMax: lagRecordsMax,
+                               deferMsMax: deferMsMax, batchRecordsMax: batchRecordsMax,
+                               busyBatchRecordsMax: busyBatchRecordsMax, idleIntervalMs: batchIntervalMs,
+                               busyIntervalMs: min(ArchivePacing.Settings().busyIntervalMs, deferMsMax))
     }
 
     func clientConfiguration() -> PostgresClient.Configuration {

@@ -75,10 +75,9 @@ public struct ByteReader {
         self.init(bytes, range: start..<bytes.count)
     }
 
-    /// Reads `bytes[range]` only.
+    /// Reads `bytes[range]` only; a range reaching outside `bytes` is cut to them.
     public init(_ bytes: [UInt8], range: Range<Int>) {
-        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count,
-                     "a reader's range \(range) must lie within the \(bytes.count) bytes")
+        let range = range.clamped(to: 0..<bytes.count)
         self.bytes = bytes
         self.offset = range.lowerBound
         self.end = range.upperBound

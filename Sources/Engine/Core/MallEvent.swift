@@ -67,15 +67,9 @@ public enum MallEvent: Sendable, Equatable {
     }
 
     public func encodePayload() -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(96)
-        encodePayload(appendingTo: &bytes)
-        return bytes
-    }
-
-    /// Appends the payload to `bytes` (a WAL record group's buffer), allocating nothing of its own.
-    public func encodePayload(appendingTo bytes: inout [UInt8]) {
-        ByteWriter.appending(to: &bytes) { writer in encode(to: &writer) }
+        var writer = ByteWriter(capacity: 96)
+        encode(to: &writer)
+        return writer.bytes
     }
 
     private func encode(to writer: inout ByteWriter) {

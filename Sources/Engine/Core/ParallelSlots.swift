@@ -9,8 +9,7 @@ final class ParallelSlots<Value>: @unchecked Sendable {
     private let slots: UnsafeMutableBufferPointer<Value?>
 
     init(count: Int) {
-        precondition(count >= 0, "a slot count is not negative, got \(count)")
-        slots = .allocate(capacity: count)
+        slots = .allocate(capacity: max(0, count))
         slots.initialize(repeating: nil)
     }
 

@@ -35,7 +35,7 @@ enum ReplayPipeline {
     static func replay(into state: inout EngineState, directory: String, limit: Recovery.Limit,
                        report: inout Recovery.Report, batchRecordsMax: Int = ReplayPipeline.batchRecordsMax,
                        batchesAheadMax: Int = ReplayPipeline.batchesAheadMax) throws {
-        precondition(batchRecordsMax >= 1, "a replay batch holds at least one record, got \(batchRecordsMax)")
+        let batchRecordsMax = max(1, batchRecordsMax)
         let queue = BatchQueue(batchesMax: batchesAheadMax)
         let from = state.lastLSN + 1
         let decoder = Thread {
@@ -126,8 +126,7 @@ extension ReplayPipeline {
         private var isCancelled = false
 
         init(batchesMax: Int) {
-            precondition(batchesMax >= 1, "a replay queue holds at least one batch, got \(batchesMax)")
-            self.batchesMax = batchesMax
+            self.batchesMax = max(1, batchesMax)
         }
 
         /// Decoder: waits while `batchesMax` batches are queued. False when the applier cancelled.

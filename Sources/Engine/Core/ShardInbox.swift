@@ -41,16 +41,21 @@ final class ShardInbox<Request: Sendable>: Sendable {
         }
     }
 
-    /// The drainer's next batch: swaps every waiting request into `batch` (which must be
-    /// empty; its capacity is reused). Returns false, ending the run, when nothing waits.
+    /// The drainer's next batch: every waiting request, after whatever `batch` still holds
+    /// (an emptied `batch` lends its capacity to the queue). Returns false, ending the run,
+    /// when nothing waits.
     func take(into batch: inout [Request]) -> Bool {
-        precondition(batch.isEmpty, "a drainer takes a new batch only after handing on the last one")
-        return queue.withLock { queue in
+        queue.withLock { queue in
             guard !queue.requests.isEmpty else {
                 queue.isDraining = false
                 return false
             }
-            swap(&queue.requests, &batch)
+            if batch.isEmpty {
+                swap(&queue.requests, &batch)
+            } else {
+                batch.append(contentsOf: queue.requests)
+                queue.requests.removeAll(keepingCapacity: true)
+            }
             return true
         }
     }
