@@ -1,6 +1,7 @@
 // Engine: the mall's domain in memory. State, commands, events, shard actors,
 // replay, snapshots and timers; one folder per domain.
 // Must not import Net, Archive, WeChat, Hummingbird, PostgresNIO or an HTTP client.
+import Dispatch
 import Logging
 import Snapshot
 import Synchronization
@@ -27,14 +28,23 @@ public final class MallEngine: Sendable {
     let orderDirectory: OrderDirectory
     let maintenanceRunning = Atomic(false)
 
-    /// Opens the WAL (truncating a torn tail), rebuilds state from the newest
-    /// valid snapshot plus the WAL, and cuts the shards from it.
+    /// Rebuilds state from the newest valid snapshot plus the WAL, opens the WAL
+    /// for appending (truncating a torn tail), and cuts the shards from the state.
     public static func open(
         _ configuration: EngineConfiguration, clock: any EngineClock = SystemClock(), logger: Logger
     ) throws -> MallEngine {
-        let (wal, walRecovery) = try WALWriter.open(configuration.walConfiguration)
+        // Rebuild first: it reads and checks every record after the snapshot, so
+        // the WAL's own scan (LSN continuity, the torn tail, holes) need not
+        // read their payloads again. The WAL is locked only after the rebuild;
+        // a second process holding it makes the open fail below, before any write.
+        let rebuilt = Result { try Recovery.rebuild(configuration: configuration, clock: clock) }
+        var walConfiguration = configuration.walConfiguration
+        if case .success(let (state, _)) = rebuilt, state.lastLSN < WALLimits.lsnMax {
+            walConfiguration.checksumsFromLSN = state.lastLSN + 1
+        }
+        let (wal, walRecovery) = try WALWriter.open(walConfiguration)
         do {
-            let (state, report) = try Recovery.rebuild(configuration: configuration, clock: clock)
+            let (state, report) = try rebuilt.get()
             guard state.lastLSN <= walRecovery.lastLSN else {
                 // New records would reuse LSNs the snapshot already holds: refuse rather than fork history.
                 throw EngineError.unavailable(
@@ -63,11 +73,13 @@ public final class MallEngine: Sendable {
         self.coordinator = Coordinator(wal: wal, published: published)
         self.inventoryShards = state.inventory.map { InventoryShard(state: $0, wal: wal) }
         self.seckillInboxes = state.inventory.map { _ in ShardInbox() }
-        self.userShards = state.users.map { UserShard(state: $0, wal: wal) }
+        let deadlines = ParallelSlots<DeadlineQueue>(count: state.users.count)
+        DispatchQueue.concurrentPerform(iterations: state.users.count) { shard in
+            deadlines[shard] = UserShard.deadlines(of: state.users[shard])
+        }
+        self.userShards = zip(state.users, deadlines.takeAll()).map { UserShard(state: $0, wal: wal, deadlines: $1) }
         self.identity = IdentityRegistry(users: state.users)
-        let directory = OrderDirectory()
-        for shard in state.users { for order in shard.orders.values { directory.insert(orderID: order.id, userID: order.userID) } }
-        self.orderDirectory = directory
+        self.orderDirectory = OrderDirectory(users: state.users)
     }
 
     public var catalog: CatalogState { publishedState.current.catalog }

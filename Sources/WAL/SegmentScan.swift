@@ -66,15 +66,30 @@ struct SegmentScanner {
         self.nextLSN = nextLSN
     }
 
+    /// Bytes read ahead from `windowStartBytes`, so consecutive small frames (and the headers of
+    /// skipped ones) cost one system call per `readAheadBytes`, not two per frame. Dropped at the
+    /// end of the data and at a bad frame: a reader racing a live writer reads those again.
+    private var window: [UInt8] = []
+    private var windowStartBytes = 0
+    static let readAheadBytes = 1 << 20
+
     /// Frames whose records all precede this LSN are stepped over without reading their
     /// payload, so a reader resuming deep inside a 64 MiB segment does not re-read and
     /// re-checksum everything before it (the archiver resumes at every batch).
     var skipBeforeLSN: LSN = 0
 
     mutating func next() throws(WALError) -> Step {
+        let step = try readNext()
+        switch step {
+        case .frame, .skipped: break
+        case .end, .bad: window = []
+        }
+        return step
+    }
+
+    private mutating func readNext() throws(WALError) -> Step {
         let remaining = fileSizeBytes - offsetBytes
-        let headerBytes = try io.readBytes(descriptor, count: min(max(remaining, 0), FrameHeader.sizeBytes),
-                                           offsetBytes: offsetBytes)
+        let headerBytes = try read(count: min(max(remaining, 0), FrameHeader.sizeBytes), at: offsetBytes)
         if headerBytes.allSatisfy({ $0 == 0 }) { return .end }
         guard headerBytes.count == FrameHeader.sizeBytes else {
             return .bad(FrameProblem("partial header at the end of the file"), mayBeTorn: true)
@@ -95,8 +110,7 @@ struct SegmentScanner {
             nextLSN = header.lastLSN + 1
             return .skipped(header)
         }
-        let stored = try io.readBytes(descriptor, count: Int(header.storedLength),
-                                      offsetBytes: offsetBytes + FrameHeader.sizeBytes)
+        let stored = try read(count: Int(header.storedLength), at: offsetBytes + FrameHeader.sizeBytes)
         guard stored.count == Int(header.storedLength) else {
             return .bad(FrameProblem("frame cut short by the end of the file"), mayBeTorn: true)
         }
@@ -105,6 +119,21 @@ struct SegmentScanner {
         }
         guard hasValidChecksum else { return .bad(FrameProblem("CRC32C mismatch"), mayBeTorn: true) }
         return finish(header, stored: stored)
+    }
+
+    /// `count` bytes at `offset` (fewer at the end of the file), from the read-ahead window when
+    /// it holds them.
+    private mutating func read(count: Int, at offset: Int) throws(WALError) -> [UInt8] {
+        let windowEnd = windowStartBytes + window.count
+        if offset >= windowStartBytes, count <= windowEnd - offset {
+            let from = offset - windowStartBytes
+            return Array(window[from..<(from + count)])
+        }
+        guard count < Self.readAheadBytes else { return try io.readBytes(descriptor, count: count, offsetBytes: offset) }
+        window = try io.readBytes(descriptor, count: max(count, min(Self.readAheadBytes, fileSizeBytes - offset)),
+                                  offsetBytes: offset)
+        windowStartBytes = offset
+        return Array(window.prefix(count))
     }
 
     /// The checks after a matching CRC: a failure here is corruption, never a tear.

@@ -75,6 +75,11 @@ public struct WALConfiguration: Sendable {
     public var queueRecordsMax: Int = 1_000_000
     /// Disk access; tests inject faults here.
     public var io: any SegmentIO = PosixSegmentIO()
+    /// `WALWriter.open` checks the payload and checksum of frames from this LSN on; frames wholly
+    /// before it are stepped over by their headers (LSN continuity is still checked). The engine
+    /// sets it past the records its recovery has just read and checked itself, so start-up does
+    /// not read the log twice. 0 (the default) checks every frame.
+    public var checksumsFromLSN: LSN = 0
 
     public init(directory: String) {
         self.directory = directory

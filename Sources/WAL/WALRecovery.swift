@@ -15,7 +15,8 @@ enum WALRecovery {
         var newest: WALSegmentInfo?
         for (index, name) in names.enumerated() {
             let info = try SegmentScan.scan(io: io, directory: directory, name: name, expectedLSN: expectedLSN,
-                                            isNewest: index == names.count - 1)
+                                            isNewest: index == names.count - 1,
+                                            skipBeforeLSN: configuration.checksumsFromLSN)
             if let problem = info.problem, !problem.isTornTail { throw problem.error }
             report.lastLSN = info.lastLSN ?? name.firstLSN - 1
             expectedLSN = report.lastLSN + 1

@@ -124,15 +124,19 @@ struct RecoveryBench: AsyncParsableCommand {
     @Option(help: "Orders to create.") var orders = 1_000_000
     @Option(help: "Distinct buyers.") var users = 100_000
     @Option(help: "Data directory (a fresh temporary one by default).") var dataDir: String?
+    @Flag(help: "Only time engine start-ups from the data directory a previous run left (for profiling).")
+    var openOnly = false
 
     func validate() throws {
         try validateBenchCounts(units: orders, buyers: users, unitsName: "orders", buyersName: "users")
+        if openOnly, dataDir == nil { throw ValidationError("--open-only needs --data-dir") }
     }
 
     func run() async throws {
         var configuration = EngineConfiguration(dataDirectory: dataDir ?? temporaryDirectory("mall-bench-recovery"))
         configuration.fsyncPolicy = .none   // building the fixture only; what is timed is the replay
         configuration.snapshotEveryRecords = .max
+        if openOnly { return try await timeStartUps(configuration) }
         try await buildOrders(configuration, orders: orders, users: users)
         let clock = ContinuousClock()
         var began = clock.now
@@ -150,6 +154,16 @@ struct RecoveryBench: AsyncParsableCommand {
         let openSeconds = (clock.now - began).seconds
         print(String(format: "start-up (open engine from snapshot, %d orders): %.2f s", state.summary.orders, openSeconds))
         await engine.close()
+    }
+
+    private func timeStartUps(_ configuration: EngineConfiguration) async throws {
+        let clock = ContinuousClock()
+        for _ in 0..<3 {
+            let began = clock.now
+            let engine = try MallEngine.open(configuration, logger: Logger(label: "bench"))
+            print(String(format: "start-up: %.2f s (%@)", (clock.now - began).seconds, engine.recoveryReport.description))
+            await engine.close()
+        }
     }
 }
 

@@ -105,6 +105,30 @@ struct WALRecoveryTests {
         }
     }
 
+    @Test("frames before checksumsFromLSN are stepped over by their headers; from 0 every payload is checked")
+    func checksumsFromLSNSkipsPayloadsBeforeIt() async throws {
+        try await withTemporaryDirectory { directory in
+            let written = try await makeLog(directory, seed: 9, count: 200)
+            let oldest = try #require(try segmentPaths(directory).first)
+            let file = String(oldest.split(separator: "/").last ?? "")
+            let ends = try frameEnds(directory, file: file)
+            try #require(ends.count >= 2)
+            // A flipped bit in the last byte of the first frame's payload: its header still reads.
+            var generator = SeededGenerator(seed: 2)
+            try flipBits(oldest, at: ends[0].end - 1, count: 1, generator: &generator)
+            #expect(throws: WALError.self) { _ = try WALWriter.open(makeConfiguration(directory)) }
+
+            var configuration = makeConfiguration(directory)
+            configuration.checksumsFromLSN = ends[0].lastLSN + 1
+            let (writer, report) = try WALWriter.open(configuration)
+            #expect(report.lastLSN == written.last?.lsn)
+            await writer.close()
+            // A frame at or after the bound is still checked.
+            configuration.checksumsFromLSN = ends[0].lastLSN
+            #expect(throws: WALError.self) { _ = try WALWriter.open(configuration) }
+        }
+    }
+
     @Test("a bad frame in the newest segment followed by a valid frame refuses to open")
     func corruptionBeforeValidFramesInNewestSegmentRefuses() async throws {
         try await withTemporaryDirectory { directory in

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// A read-mostly value behind a lock held only to copy it out or to apply one
@@ -29,6 +30,36 @@ final class OrderDirectory: Sendable {
 
     init() {
         stripes = (0..<Self.stripeCount).map { _ in Stripe() }
+    }
+
+    /// The directory of every order the shards hold, built on all cores with
+    /// each stripe's dictionary sized once (start-up from a snapshot).
+    convenience init(users: [UserState]) {
+        self.init()
+        let stripeCount = Self.stripeCount
+        // Pass 1, per user shard: its orders split by stripe.
+        let split = ParallelSlots<[[(orderID: UInt64, userID: UInt64)]]>(count: users.count)
+        DispatchQueue.concurrentPerform(iterations: users.count) { shard in
+            var buckets = [[(orderID: UInt64, userID: UInt64)]](repeating: [], count: stripeCount)
+            let expected = users[shard].orders.count / stripeCount + 16
+            for index in buckets.indices { buckets[index].reserveCapacity(expected + expected / 4) }
+            for order in users[shard].orders.values {
+                buckets[ShardRouter.shard(of: order.id, count: stripeCount)].append((order.id, order.userID))
+            }
+            split[shard] = buckets
+        }
+        let byShard = split.takeAll().map { $0 ?? [] }
+        // Pass 2, per stripe: one dictionary of the right size.
+        let stripes = self.stripes
+        DispatchQueue.concurrentPerform(iterations: stripeCount) { stripe in
+            let total = byShard.reduce(0) { $0 + ($1.isEmpty ? 0 : $1[stripe].count) }
+            stripes[stripe].owners.withLock { owners in
+                owners.reserveCapacity(total)
+                for buckets in byShard where !buckets.isEmpty {
+                    for entry in buckets[stripe] { owners[entry.orderID] = entry.userID }
+                }
+            }
+        }
     }
 
     func insert(orderID: UInt64, userID: UInt64) {

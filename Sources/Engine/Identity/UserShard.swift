@@ -20,12 +20,20 @@ actor UserShard {
         var key: String
     }
 
-    init(state: UserState, wal: WALWriter) {
+    init(state: UserState, wal: WALWriter, deadlines: DeadlineQueue? = nil) {
         self.state = state
         self.wal = wal
+        self.deadlines = deadlines ?? Self.deadlines(of: state)
+    }
+
+    /// The payment deadlines of the shard's unpaid orders.
+    static func deadlines(of state: UserState) -> DeadlineQueue {
+        var entries: [DeadlineQueue.Entry] = []
+        entries.reserveCapacity(state.orders.count)
         for order in state.orders.values where order.status == .pendingPayment {
-            deadlines.push(.init(deadlineMs: order.payDeadlineMs, orderID: order.id))
+            entries.append(.init(deadlineMs: order.payDeadlineMs, orderID: order.id))
         }
+        return DeadlineQueue(entries)
     }
 
     /// Applies a durable event. A failure here means the live state and the log

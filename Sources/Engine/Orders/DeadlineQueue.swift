@@ -12,6 +12,19 @@ struct DeadlineQueue: Sendable {
 
     private var heap: [Entry] = []
 
+    init() {}
+
+    /// Builds the heap from unordered entries at once (start-up from a snapshot).
+    /// - Complexity: O(n), where n pushes would be O(n log n).
+    init(_ entries: [Entry]) {
+        heap = entries
+        var parent = heap.count / 2
+        while parent > 0 {
+            parent -= 1
+            siftDown(from: parent)
+        }
+    }
+
     var count: Int { heap.count }
     var first: Entry? { heap.first }
 
@@ -32,7 +45,12 @@ struct DeadlineQueue: Sendable {
         guard !heap.isEmpty else { return nil }
         heap.swapAt(0, heap.count - 1)
         let top = heap.removeLast()
-        var parent = 0
+        siftDown(from: 0)
+        return top
+    }
+
+    private mutating func siftDown(from start: Int) {
+        var parent = start
         while true {
             let left = 2 * parent + 1, right = left + 1
             var smallest = parent
@@ -42,6 +60,5 @@ struct DeadlineQueue: Sendable {
             heap.swapAt(parent, smallest)
             parent = smallest
         }
-        return top
     }
 }
