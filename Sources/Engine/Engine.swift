@@ -26,6 +26,7 @@ public final class MallEngine: Sendable {
     let userShards: [UserShard]
     let identity: IdentityRegistry
     let orderDirectory: OrderDirectory
+    let sessions: SessionDirectory
     let maintenanceRunning = Atomic(false)
 
     /// Rebuilds state from the newest valid snapshot plus the WAL, opens the WAL
@@ -80,6 +81,7 @@ public final class MallEngine: Sendable {
         self.userShards = zip(state.users, deadlines.takeAll()).map { UserShard(state: $0, wal: wal, deadlines: $1) }
         self.identity = IdentityRegistry(users: state.users)
         self.orderDirectory = OrderDirectory(users: state.users)
+        self.sessions = SessionDirectory(users: state.users)
     }
 
     public var catalog: CatalogState { publishedState.current.catalog }

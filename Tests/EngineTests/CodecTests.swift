@@ -24,6 +24,25 @@ struct CodecTests {
         ], totalFen: 3998, payAmountFen: 3998, deadlineMs: 200, atMs: 13, idempotencyKey: nil)),
         .paymentExceptionRecorded(PaymentExceptionRecorded(transactionID: "42001", orderNo: "M1", orderID: 7, amountFen: 999,
                                                            reason: .orderCancelled, atMs: 14)),
+        .sessionOpened(SessionOpened(subject: .user(2), familyID: 20, ip: "10.0.0.1", atMs: 15, expiresAtMs: 1_000)),
+        .sessionRefreshed(SessionRefreshed(subject: .user(2), familyID: 20, generation: 1, atMs: 16, expiresAtMs: 2_000)),
+        .sessionsRevoked(SessionsRevoked(subject: .admin(1), familyIDs: [21, 22], reason: .passwordChanged, atMs: 17)),
+        .sessionsRevoked(SessionsRevoked(subject: .user(2), familyIDs: [], reason: .refreshReuse, atMs: 17)),
+        .userProfileChanged(UserProfileChanged(userID: 2, profile: UserProfile(
+            nickname: "小明", avatarURL: "https://example.invalid/a.png", gender: .female, phone: "13800138000",
+            maskedRealName: "张*", maskedIDNumber: "1101**********1234"), atMs: 18)),
+        .userStatusChanged(UserStatusChanged(userID: 3, banned: true, reason: "刷单", adminID: 1, atMs: 19)),
+        .userAddressesChanged(UserAddressesChanged(userID: 2, addresses: [
+            Address(id: 30, name: "张三", phone: "13800138000", provinceCode: "440000", province: "广东省", cityCode: "440300",
+                    city: "深圳市", districtCode: "440305", district: "南山区", detail: "科技园路1号", isDefault: true,
+                    createdAtMs: 20, updatedAtMs: 21),
+        ], atMs: 21)),
+        .adminChanged(AdminChanged(account: AdminAccount(id: 1, username: "admin", passwordHash: "$2b$x", role: "admin",
+                                                         permissions: ["order:refund"], enabled: false, deleted: false,
+                                                         createdAtMs: 5), revokesSessions: true, byAdminID: 9, atMs: 22)),
+        .adminLockedOut(AdminLockedOut(adminID: 1, untilMs: 900, atMs: 23)),
+        .auditRecorded(AuditRecorded(entry: AuditEntry(id: 40, adminID: 1, username: "admin", action: "POST /admin/v1/admins",
+                                                       target: "/admin/v1/admins", ip: "::1", resultCode: 40301, atMs: 24))),
     ]
 
     @Test("every event type round-trips through its binary payload")

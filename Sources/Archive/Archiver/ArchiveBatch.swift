@@ -45,7 +45,15 @@ struct ArchiveBatch: Sendable {
     mutating func add(_ event: MallEvent, lsn: UInt64, timestampMs: Int64) throws(ArchiveError) {
         guard lsn == lastLSN + 1 else { throw .badRecord(lsn: lsn, reason: "expected lsn \(lastLSN + 1): the log has a gap") }
         switch event {
-        case .adminUpserted(let upserted): addAdmin(upserted)
+        case .adminUpserted(let upserted):
+            addAdmin(id: upserted.adminID, username: upserted.username, role: upserted.role, atMs: upserted.atMs)
+        case .adminChanged(let changed):
+            addAdmin(id: changed.account.id, username: changed.account.username, role: changed.account.role, atMs: changed.atMs)
+        case .sessionOpened, .sessionRefreshed, .sessionsRevoked, .userProfileChanged, .userStatusChanged,
+             .userAddressesChanged, .adminLockedOut, .auditRecorded:
+            // Identity lives in the engine (profiles, sessions, addresses, the audit log's newest
+            // entries); the archive's tables for them come with the reports that need them.
+            break
         case .userRegistered(let registered):
             users.append(UserRow(id: registered.userID, openID: registered.openID, unionID: registered.unionID,
                                  createdAtMs: registered.atMs))
@@ -64,10 +72,9 @@ struct ArchiveBatch: Sendable {
         recordCount += 1
     }
 
-    private mutating func addAdmin(_ upserted: AdminUpserted) {
-        let createdAtMs = admins[upserted.adminID]?.createdAtMs ?? upserted.atMs
-        admins[upserted.adminID] = AdminRow(id: upserted.adminID, username: upserted.username, role: upserted.role,
-                                            createdAtMs: createdAtMs, updatedAtMs: upserted.atMs)
+    private mutating func addAdmin(id: UInt64, username: String, role: String, atMs: Int64) {
+        let createdAtMs = admins[id]?.createdAtMs ?? atMs
+        admins[id] = AdminRow(id: id, username: username, role: role, createdAtMs: createdAtMs, updatedAtMs: atMs)
     }
 
     private mutating func addProduct(_ created: ProductCreated) {

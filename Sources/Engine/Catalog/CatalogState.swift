@@ -53,7 +53,7 @@ public struct CatalogState: Sendable, Equatable {
                 id: created.activityID, name: created.name, startMs: created.startMs, endMs: created.endMs,
                 items: created.items, createdAtMs: created.atMs)
         case .adminUpserted, .userRegistered, .seckillOrderPlaced, .orderPaid, .orderCancelled, .orderPlaced,
-             .paymentExceptionRecorded:
+             .paymentExceptionRecorded, .sessionOpened, .sessionRefreshed, .sessionsRevoked, .userProfileChanged, .userStatusChanged, .userAddressesChanged, .adminChanged, .adminLockedOut, .auditRecorded:
             break
         }
     }
@@ -67,21 +67,56 @@ public struct Admin: Sendable, Equatable {
     public var passwordHash: String
     public var role: String
     public var updatedAtMs: Int64
+    /// Granted on top of the role's defaults, sorted.
+    public var permissions: [String] = []
+    public var enabled = true
+    public var deleted = false
+    public var createdAtMs: Int64 = 0
+    public var lastLoginAtMs: Int64 = 0
+    public var lastLoginIP = ""
+    /// Logins are refused until then (too many failed attempts); 0 when not locked.
+    public var lockedUntilMs: Int64 = 0
+    public var sessions = SessionSet()
+
+    public var account: AdminAccount {
+        AdminAccount(id: id, username: username, passwordHash: passwordHash, role: role, permissions: permissions,
+                     enabled: enabled, deleted: deleted, createdAtMs: createdAtMs)
+    }
+
+    public var effectivePermissions: Set<String> { account.effectivePermissions }
+
+    public func canLogIn(atMs nowMs: Int64) -> Bool { enabled && !deleted && lockedUntilMs <= nowMs }
+
+    /// Whether anything beyond the fields of the v1 snapshot layout is set.
+    var hasIdentityExtras: Bool {
+        !permissions.isEmpty || !enabled || deleted || createdAtMs != 0 || lastLoginAtMs != 0 || !lastLoginIP.isEmpty
+            || lockedUntilMs != 0 || !sessions.isEmpty
+    }
 }
 
 public struct SettingsState: Sendable, Equatable {
-    public private(set) var admins: [String: Admin] = [:]
+    public internal(set) var admins: [String: Admin] = [:]
+    /// Admin id -> username (derived from `admins`).
+    public internal(set) var adminUsernameByID: [UInt64: String] = [:]
+    /// The newest audit entries, oldest first (between `IdentityLimits.auditEntriesMax` and twice that).
+    public internal(set) var audit: [AuditEntry] = []
 
     public init() {}
 
     public mutating func apply(_ event: MallEvent) {
         switch event {
         case .adminUpserted(let upserted):
-            admins[upserted.username] = Admin(
+            var admin = admins[upserted.username] ?? Admin(
                 id: upserted.adminID, username: upserted.username, passwordHash: upserted.passwordHash,
                 role: upserted.role, updatedAtMs: upserted.atMs)
+            admin.passwordHash = upserted.passwordHash
+            admin.role = upserted.role
+            admin.updatedAtMs = upserted.atMs
+            put(admin)
+        case .adminChanged, .adminLockedOut, .auditRecorded, .sessionOpened, .sessionRefreshed, .sessionsRevoked:
+            _ = applyAdminEvent(event)
         case .userRegistered, .productCreated, .seckillActivityCreated, .seckillOrderPlaced, .orderPaid, .orderCancelled,
-             .orderPlaced, .paymentExceptionRecorded:
+             .orderPlaced, .paymentExceptionRecorded, .userProfileChanged, .userStatusChanged, .userAddressesChanged:
             break
         }
     }

@@ -11,6 +11,8 @@ public enum EngineError: Error, Equatable, CustomStringConvertible {
     case orderBusy(orderID: UInt64)
     case overloaded
     case unavailable(String)
+    /// The session or account may not act (logged out, refresh token reused, banned, locked).
+    case unauthorized(String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,7 @@ public enum EngineError: Error, Equatable, CustomStringConvertible {
         case .orderBusy(let orderID): "order \(orderID) is being updated; retry"
         case .overloaded: "the write-ahead log queue is full"
         case .unavailable(let reason): reason
+        case .unauthorized(let reason): reason
         }
     }
 }

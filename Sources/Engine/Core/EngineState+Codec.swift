@@ -2,13 +2,16 @@
 /// and merged across shards), so it doubles as the input of the state digest
 /// and a snapshot taken with 16 shards loads into 8.
 extension EngineState {
-    /// v2 = v1 followed by the payment exceptions. A state without any is
-    /// written as v1, so its encoding (and digest) is the one v1 gave.
-    public static let snapshotFormatVersion: UInt16 = 2
+    /// v2 = v1 followed by the payment exceptions; v3 = v2 followed by the
+    /// identity section (user profiles, bans, addresses and sessions; admin
+    /// accounts' permissions, status, logins, lockouts and sessions; the audit
+    /// log). A state is written with the lowest version that holds it, so a
+    /// state without any of the newer parts encodes (and digests) as before.
+    public static let snapshotFormatVersion: UInt16 = 3
 
     public func encoded() -> [UInt8] {
         var writer = ByteWriter(capacity: 1 << 16)
-        let version: UInt16 = payments.exceptions.isEmpty ? 1 : 2
+        let version: UInt16 = hasIdentitySection ? 3 : payments.exceptions.isEmpty ? 1 : 2
         writer.write(version)
         writer.write(lastLSN)
         encodeCatalog(to: &writer)
@@ -24,7 +27,49 @@ extension EngineState {
                                          reason: exception.reason, atMs: exception.recordedAtMs).encode(to: &w)
             }
         }
+        if version >= 3 { encodeIdentity(to: &writer) }
         return writer.bytes
+    }
+
+    private var hasIdentitySection: Bool {
+        !settings.audit.isEmpty || settings.admins.values.contains(where: \.hasIdentityExtras)
+            || users.contains { !$0.identities.isEmpty }
+    }
+
+    private func encodeIdentity(to writer: inout ByteWriter) {
+        writer.write(users.flatMap { $0.identities.map { ($0.key, $0.value) } }.sorted { $0.0 < $1.0 }) { w, entry in
+            w.write(entry.0); entry.1.encode(to: &w)
+        }
+        writer.write(settings.admins.values.filter(\.hasIdentityExtras).sorted { $0.username < $1.username }) { w, admin in
+            w.write(admin.username)
+            w.write(admin.permissions) { $0.write($1) }
+            w.write(admin.enabled); w.write(admin.deleted); w.write(admin.createdAtMs)
+            w.write(admin.lastLoginAtMs); w.write(admin.lastLoginIP); w.write(admin.lockedUntilMs)
+            admin.sessions.encode(to: &w)
+        }
+        writer.write(settings.audit) { $1.encode(to: &$0) }
+    }
+
+    private mutating func decodeIdentity(from reader: inout ByteReader) throws(ByteDecodingError) {
+        let identities = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) -> (UInt64, UserIdentity) in
+            (try r.read(), try UserIdentity(from: &r))
+        }
+        for (userID, identity) in identities {
+            let shard = ShardRouter.shard(of: userID, count: shardCount)
+            guard users[shard].users[userID] != nil else { throw .invalid("identity of unknown user \(userID)") }
+            users[shard].identities[userID] = identity
+        }
+        let extras = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) -> Admin in
+            let username = try r.readString()
+            guard var admin = settings.admins[username] else { throw .invalid("account of unknown admin \(username)") }
+            admin.permissions = try r.readArray { (r: inout ByteReader) throws(ByteDecodingError) in try r.readString() }
+            admin.enabled = try r.readBool(); admin.deleted = try r.readBool(); admin.createdAtMs = try r.read()
+            admin.lastLoginAtMs = try r.read(); admin.lastLoginIP = try r.readString(); admin.lockedUntilMs = try r.read()
+            admin.sessions = try SessionSet(from: &r)
+            return admin
+        }
+        for admin in extras { settings.put(admin) }
+        settings.audit = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) in try AuditEntry(from: &r) }
     }
 
     public init(decoding bytes: [UInt8], shardCount: Int) throws(ByteDecodingError) {
@@ -57,6 +102,7 @@ extension EngineState {
             }
             for exception in exceptions { payments.apply(exception) }
         }
+        if version >= 3 { try decodeIdentity(from: &reader) }
         try reader.expectEnd()
     }
 

@@ -57,9 +57,15 @@ public struct EngineState: Sendable, Equatable {
         for id in catalog.productIDBySKU.keys { largest = max(largest, id) }
         for id in catalog.activities.keys { largest = max(largest, id) }
         for admin in settings.admins.values { largest = max(largest, admin.id) }
+        for admin in settings.admins.values { for id in admin.sessions.byFamily.keys { largest = max(largest, id) } }
+        for entry in settings.audit { largest = max(largest, entry.id) }
         for shard in users {
             for id in shard.users.keys { largest = max(largest, id) }
             for id in shard.orders.keys { largest = max(largest, id) }
+            for identity in shard.identities.values {
+                for id in identity.sessions.byFamily.keys { largest = max(largest, id) }
+                for address in identity.addresses { largest = max(largest, address.id) }
+            }
         }
         return largest
     }

@@ -13,7 +13,8 @@ public enum EventRouting {
         case .seckillOrderPlaced(let placed): [placed.skuID]
         case .orderPlaced(let placed): placed.lines.map(\.skuID)
         case .orderCancelled(let cancelled): cancelled.restocks.map(\.skuID)
-        case .adminUpserted, .userRegistered, .orderPaid, .paymentExceptionRecorded: []
+        case .adminUpserted, .userRegistered, .orderPaid, .paymentExceptionRecorded,
+             .sessionOpened, .sessionRefreshed, .sessionsRevoked, .userProfileChanged, .userStatusChanged, .userAddressesChanged, .adminChanged, .adminLockedOut, .auditRecorded: []
         }
         if skuIDs.count == 1 { return [ShardRouter.shard(of: skuIDs[0], count: shardCount)] }
         return Set(skuIDs.map { ShardRouter.shard(of: $0, count: shardCount) }).sorted()
@@ -34,7 +35,13 @@ public enum EventRouting {
         case .orderPlaced(let placed): placed.userID
         case .orderPaid(let paid): paid.userID
         case .orderCancelled(let cancelled): cancelled.userID
-        case .adminUpserted, .productCreated, .seckillActivityCreated, .paymentExceptionRecorded: nil
+        case .sessionOpened(let opened): opened.subject.userID
+        case .sessionRefreshed(let refreshed): refreshed.subject.userID
+        case .sessionsRevoked(let revoked): revoked.subject.userID
+        case .userProfileChanged(let changed): changed.userID
+        case .userStatusChanged(let changed): changed.userID
+        case .userAddressesChanged(let changed): changed.userID
+        case .adminUpserted, .productCreated, .seckillActivityCreated, .paymentExceptionRecorded, .adminChanged, .adminLockedOut, .auditRecorded: nil
         }
     }
 }

@@ -12,6 +12,15 @@ public enum MallEvent: Sendable, Equatable {
     case orderCancelled(OrderCancelled)
     case orderPlaced(OrderPlaced)
     case paymentExceptionRecorded(PaymentExceptionRecorded)
+    case sessionOpened(SessionOpened)
+    case sessionRefreshed(SessionRefreshed)
+    case sessionsRevoked(SessionsRevoked)
+    case userProfileChanged(UserProfileChanged)
+    case userStatusChanged(UserStatusChanged)
+    case userAddressesChanged(UserAddressesChanged)
+    case adminChanged(AdminChanged)
+    case adminLockedOut(AdminLockedOut)
+    case auditRecorded(AuditRecorded)
 
     public enum Tag: UInt16, CaseIterable, Sendable {
         case adminUpserted = 1
@@ -23,6 +32,15 @@ public enum MallEvent: Sendable, Equatable {
         case orderCancelled = 7
         case orderPlaced = 8
         case paymentExceptionRecorded = 9
+        case sessionOpened = 10
+        case sessionRefreshed = 11
+        case sessionsRevoked = 12
+        case userProfileChanged = 13
+        case userStatusChanged = 14
+        case userAddressesChanged = 15
+        case adminChanged = 16
+        case adminLockedOut = 17
+        case auditRecorded = 18
 
         /// The layout this build writes; every older one still decodes.
         public var currentVersion: UInt16 {
@@ -30,7 +48,9 @@ public enum MallEvent: Sendable, Equatable {
             // v2 carries the order total, computed once by the decision (DESIGN invariant 9).
             case .seckillOrderPlaced: 2
             case .adminUpserted, .userRegistered, .productCreated, .seckillActivityCreated, .orderPaid, .orderCancelled,
-                 .orderPlaced, .paymentExceptionRecorded: 1
+                 .orderPlaced, .paymentExceptionRecorded, .sessionOpened, .sessionRefreshed, .sessionsRevoked,
+                 .userProfileChanged, .userStatusChanged, .userAddressesChanged, .adminChanged, .adminLockedOut,
+                 .auditRecorded: 1
             }
         }
 
@@ -45,6 +65,15 @@ public enum MallEvent: Sendable, Equatable {
             case .orderCancelled: "OrderCancelled"
             case .orderPlaced: "OrderPlaced"
             case .paymentExceptionRecorded: "PaymentExceptionRecorded"
+            case .sessionOpened: "SessionOpened"
+            case .sessionRefreshed: "SessionRefreshed"
+            case .sessionsRevoked: "SessionsRevoked"
+            case .userProfileChanged: "UserProfileChanged"
+            case .userStatusChanged: "UserStatusChanged"
+            case .userAddressesChanged: "UserAddressesChanged"
+            case .adminChanged: "AdminChanged"
+            case .adminLockedOut: "AdminLockedOut"
+            case .auditRecorded: "AuditRecorded"
             }
         }
     }
@@ -63,6 +92,15 @@ public enum MallEvent: Sendable, Equatable {
         case .orderCancelled: .orderCancelled
         case .orderPlaced: .orderPlaced
         case .paymentExceptionRecorded: .paymentExceptionRecorded
+        case .sessionOpened: .sessionOpened
+        case .sessionRefreshed: .sessionRefreshed
+        case .sessionsRevoked: .sessionsRevoked
+        case .userProfileChanged: .userProfileChanged
+        case .userStatusChanged: .userStatusChanged
+        case .userAddressesChanged: .userAddressesChanged
+        case .adminChanged: .adminChanged
+        case .adminLockedOut: .adminLockedOut
+        case .auditRecorded: .auditRecorded
         }
     }
 
@@ -83,6 +121,15 @@ public enum MallEvent: Sendable, Equatable {
         case .orderCancelled(let event): event.encode(to: &writer)
         case .orderPlaced(let event): event.encode(to: &writer)
         case .paymentExceptionRecorded(let event): event.encode(to: &writer)
+        case .sessionOpened(let event): event.encode(to: &writer)
+        case .sessionRefreshed(let event): event.encode(to: &writer)
+        case .sessionsRevoked(let event): event.encode(to: &writer)
+        case .userProfileChanged(let event): event.encode(to: &writer)
+        case .userStatusChanged(let event): event.encode(to: &writer)
+        case .userAddressesChanged(let event): event.encode(to: &writer)
+        case .adminChanged(let event): event.encode(to: &writer)
+        case .adminLockedOut(let event): event.encode(to: &writer)
+        case .auditRecorded(let event): event.encode(to: &writer)
         }
     }
 
@@ -108,6 +155,15 @@ public enum MallEvent: Sendable, Equatable {
         case .orderCancelled: event = .orderCancelled(try OrderCancelled(from: &reader))
         case .orderPlaced: event = .orderPlaced(try OrderPlaced(from: &reader))
         case .paymentExceptionRecorded: event = .paymentExceptionRecorded(try PaymentExceptionRecorded(from: &reader))
+        case .sessionOpened: event = .sessionOpened(try SessionOpened(from: &reader))
+        case .sessionRefreshed: event = .sessionRefreshed(try SessionRefreshed(from: &reader))
+        case .sessionsRevoked: event = .sessionsRevoked(try SessionsRevoked(from: &reader))
+        case .userProfileChanged: event = .userProfileChanged(try UserProfileChanged(from: &reader))
+        case .userStatusChanged: event = .userStatusChanged(try UserStatusChanged(from: &reader))
+        case .userAddressesChanged: event = .userAddressesChanged(try UserAddressesChanged(from: &reader))
+        case .adminChanged: event = .adminChanged(try AdminChanged(from: &reader))
+        case .adminLockedOut: event = .adminLockedOut(try AdminLockedOut(from: &reader))
+        case .auditRecorded: event = .auditRecorded(try AuditRecorded(from: &reader))
         }
         try reader.expectEnd()
         return event

@@ -12,6 +12,8 @@ actor UserShard {
     /// Orders whose status-change record is in flight; a second change waits its turn.
     var busyOrders: Set<UInt64> = []
     var deadlines = DeadlineQueue()
+    /// Users whose identity change (session, profile, ban, addresses) is being saved.
+    var identityBusy: Set<UInt64> = []
     /// Idempotency keys of purchases in flight, per user: a concurrent retry is told to wait.
     var keysInFlight: Set<KeyOfUser> = []
 
@@ -46,7 +48,7 @@ actor UserShard {
         case .seckillOrderPlaced(let placed): deadlines.push(.init(deadlineMs: placed.deadlineMs, orderID: placed.orderID))
         case .orderPlaced(let placed): deadlines.push(.init(deadlineMs: placed.deadlineMs, orderID: placed.orderID))
         case .userRegistered, .orderPaid, .orderCancelled, .adminUpserted, .productCreated, .seckillActivityCreated,
-             .paymentExceptionRecorded:
+             .paymentExceptionRecorded, .sessionOpened, .sessionRefreshed, .sessionsRevoked, .userProfileChanged, .userStatusChanged, .userAddressesChanged, .adminChanged, .adminLockedOut, .auditRecorded:
             break
         }
         return evicted

@@ -39,6 +39,8 @@ public struct UserState: Sendable, Equatable {
     public let shardCount: Int
     public internal(set) var users: [UInt64: User] = [:]
     public internal(set) var orders: [UInt64: Order] = [:]
+    /// Profiles, bans, addresses and sessions of the users that have any (`UserState+Identity.swift`).
+    public internal(set) var identities: [UInt64: UserIdentity] = [:]
 
     public init(shardIndex: Int, shardCount: Int) {
         precondition(shardCount > 0 && (0..<shardCount).contains(shardIndex), "shard \(shardIndex) of \(shardCount)")
@@ -60,7 +62,11 @@ public struct UserState: Sendable, Equatable {
             return []
         case .seckillOrderPlaced, .orderPlaced, .orderPaid, .orderCancelled:
             return try applyOrderEvent(event)
-        case .adminUpserted, .productCreated, .seckillActivityCreated, .paymentExceptionRecorded:
+        case .sessionOpened, .sessionRefreshed, .sessionsRevoked, .userProfileChanged, .userStatusChanged,
+             .userAddressesChanged:
+            try applyIdentityEvent(event)
+            return []
+        case .adminUpserted, .productCreated, .seckillActivityCreated, .paymentExceptionRecorded, .adminChanged, .adminLockedOut, .auditRecorded:
             return []
         }
     }

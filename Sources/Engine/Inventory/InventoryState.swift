@@ -105,7 +105,8 @@ public struct InventoryState: Sendable, Equatable {
                 adjusted.append((key, stock))
             }
             for (key, stock) in adjusted { seckill[key] = stock }
-        case .seckillOrderPlaced, .adminUpserted, .userRegistered, .orderPaid, .paymentExceptionRecorded:
+        case .seckillOrderPlaced, .adminUpserted, .userRegistered, .orderPaid, .paymentExceptionRecorded,
+             .sessionOpened, .sessionRefreshed, .sessionsRevoked, .userProfileChanged, .userStatusChanged, .userAddressesChanged, .adminChanged, .adminLockedOut, .auditRecorded:
             break
         }
     }

@@ -45,6 +45,7 @@ extension APIError {
         case .orderBusy: self.init(.orderBusy)
         case .overloaded: self.init(.unavailable, "the server is at capacity; retry shortly")
         case .unavailable: self.init(.unavailable)
+        case .unauthorized(let reason): self.init(.unauthorized, reason)
         }
     }
 }
