@@ -9,9 +9,14 @@ public enum Principal: Sendable, Equatable {
 public struct MallRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
+    /// The session (refresh-token family) of the access token, once authenticated.
+    public var sessionFamilyID: UInt64?
+    /// The peer's IP address, when the channel has one.
+    public var clientAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Request bodies above this are refused with 413: no JSON this API takes comes near it.
