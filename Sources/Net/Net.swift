@@ -59,8 +59,8 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     auth.addAdminRoutes(to: admin)
     let backOffice = admin.group()
         .add(middleware: AuthMiddleware(tokens: services.tokens, engine: services.engine, kind: .admin))
+        .add(middleware: AuditMiddleware(engine: services.engine))  // before the permission check: refusals are audited too
         .add(middleware: PermissionMiddleware(engine: services.engine))
-        .add(middleware: AuditMiddleware(engine: services.engine))
     auth.addAdminSessionRoutes(to: backOffice)
     AdminAccountController(engine: services.engine, tokens: services.tokens).addRoutes(to: backOffice)
     products.addAdminRoutes(to: backOffice)

@@ -49,6 +49,15 @@ struct TestApp {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// Where the WAL and the audit log stand, to check later that a refused request wrote
+    /// nothing but its audit entry (every back-office write is audited, refused ones too).
+    var writeMark: (lsn: UInt64, audited: Int) { (engine.durableLSN, engine.settings.audit.count) }
+
+    /// Whether only audit entries were logged since `mark`.
+    func wroteOnlyAudit(since mark: (lsn: UInt64, audited: Int)) -> Bool {
+        engine.durableLSN - mark.lsn == UInt64(engine.settings.audit.count - mark.audited)
+    }
+
     var application: some ApplicationProtocol {
         Application(router: buildRouter(services))
     }
