@@ -26,7 +26,7 @@ extension AddressParser {
         .sorted { $0.word.count > $1.word.count }
 
     /// An unknown word before a colon (备注:, 配送时间:) is taken for a label
-    /// when it is this short and names no division.
+    /// when it is this short and names no division and no person (张三:).
     static let unknownLabelScalarsMax = 6
 
     /// Drops label pieces and postcodes, and marks the piece after each label
@@ -65,5 +65,6 @@ extension AddressParser {
         token.scalars.count <= unknownLabelScalarsMax
             && token.scalars.allSatisfy(AddressText.isCJK)
             && !matcher.startsWithRegion(token.scalars)
+            && !looksLikeName(token.scalars, matcher: matcher)
     }
 }

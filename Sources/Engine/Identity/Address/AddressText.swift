@@ -71,7 +71,7 @@ enum AddressText {
 /// breaks, colons), with what its label said it is.
 struct AddressToken: Sendable, Equatable {
     enum Label: Sendable, Equatable {
-        case none, name, phone, region, detail, postcode, other
+        case none, name, phone, region, detail, postcode
     }
 
     var scalars: [Unicode.Scalar]
