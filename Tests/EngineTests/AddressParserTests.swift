@@ -288,6 +288,7 @@ struct AddressParserTests {
                     province: 330000, city: 330100, district: 330106, detail: "文三路1号"),
         nanshan("张先生 13800138000 广东省深圳市南山区科技园路1号", name: "张先生"),
         nanshan("广东省深圳市南山区 科技园 张三 13800138000", detail: "科技园"),
+        nanshan("广东省深圳市南山区 万科城 张三 13800138000", detail: "万科城"),
         AddressCase("上海市浦东新区 张江镇 李四 13800138000", name: "李四", phone: "13800138000",
                     province: 310000, city: 310100, district: 310115, detail: "张江镇"),
         AddressCase("北京市朝阳区建国路88号SOHO现代城A座1001室 王五 13800138000", name: "王五", phone: "13800138000",

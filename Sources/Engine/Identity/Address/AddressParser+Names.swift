@@ -2,7 +2,7 @@ extension AddressParser {
     /// Characters that make a piece an address word, not a name (科技园, 张江镇).
     /// Checked after the first character, which may be a surname (路, 庄).
     private static let addressWordCharacters: Set<Unicode.Scalar> =
-        Set("省市区县镇乡村路街道巷弄号栋幢楼室苑园厦场院屯湾寓座层庄".unicodeScalars)
+        Set("省市区县镇乡村路街道巷弄号栋幢楼室苑园厦场院屯湾寓座层庄城阁居府馆厂店司局校所部队门口".unicodeScalars)
     static let plainNameScalarsRange = 2...4
     static let dottedNameScalarsRange = 3...12
 
