@@ -51,6 +51,7 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     payments.addNotificationRoutes(to: api)
     let buyer = api.group().add(middleware: AuthMiddleware(tokens: services.tokens, engine: services.engine, kind: .user))
     auth.addUserRoutes(to: buyer)
+    ProfileController(engine: services.engine).addUserRoutes(to: buyer)
     seckill.addUserRoutes(to: buyer)
     orders.addUserRoutes(to: buyer)
     payments.addUserRoutes(to: buyer)

@@ -1,0 +1,94 @@
+import Engine
+import Hummingbird
+
+/// The buyer's own account: profile, phone number, real-name check, addresses
+/// and address parsing. Phone numbers, real names and ID numbers leave the
+/// server masked only.
+struct ProfileController {
+    let engine: MallEngine
+
+    func addUserRoutes(to group: RouterGroup<MallRequestContext>) {
+        group.get("users/me", use: me)
+        group.put("users/me/profile", use: updateProfile)
+        group.post("users/me/real-name", use: verifyRealName)
+        group.get("users/me/addresses", use: addresses)
+        group.post("users/me/addresses", use: addAddress)
+        group.put("users/me/addresses/:id", use: updateAddress)
+        group.delete("users/me/addresses/:id", use: deleteAddress)
+        group.post("users/me/addresses/:id/default", use: setDefaultAddress)
+        group.post("addresses/parse", use: parseAddress)
+    }
+
+    @Sendable func me(_ request: Request, context: MallRequestContext) async throws -> Envelope<ProfileResponse> {
+        let userID = try context.requireUserID()
+        guard let (user, identity) = await engine.userIdentity(id: userID) else { throw APIError(.notFound, "user not found") }
+        return Envelope(ProfileResponse(user, identity))
+    }
+
+    @Sendable func updateProfile(_ request: Request, context: MallRequestContext) async throws -> Envelope<ProfileResponse> {
+        let userID = try context.requireUserID()
+        let input = try await RequestJSON.decode(ProfileUpdateRequest.self, from: request, context: context).validated()
+        let identity = try await engine.updateProfile(userID: userID) { profile in
+            if let nickname = input.nickname { profile.nickname = nickname }
+            if let avatarURL = input.avatarURL { profile.avatarURL = avatarURL }
+            if let gender = input.gender { profile.gender = gender }
+        }
+        guard let (user, _) = await engine.userIdentity(id: userID) else { throw APIError(.notFound, "user not found") }
+        return Envelope(ProfileResponse(user, identity))
+    }
+
+    @Sendable func verifyRealName(_ request: Request, context: MallRequestContext) async throws -> Envelope<ProfileResponse> {
+        let userID = try context.requireUserID()
+        let (name, number) = try await RequestJSON.decode(RealNameRequest.self, from: request, context: context).validated()
+        let identity = try await engine.updateProfile(userID: userID) { profile in
+            profile.maskedRealName = name.masked
+            profile.maskedIDNumber = number.masked
+        }
+        guard let (user, _) = await engine.userIdentity(id: userID) else { throw APIError(.notFound, "user not found") }
+        return Envelope(ProfileResponse(user, identity))
+    }
+
+    @Sendable func addresses(_ request: Request, context: MallRequestContext) async throws -> Envelope<AddressListResponse> {
+        let userID = try context.requireUserID()
+        guard let (_, identity) = await engine.userIdentity(id: userID) else { throw APIError(.notFound, "user not found") }
+        return Envelope(AddressListResponse(identity.addresses))
+    }
+
+    @Sendable func addAddress(_ request: Request, context: MallRequestContext) async throws -> Envelope<AddressResponse> {
+        let userID = try context.requireUserID()
+        let input = try await RequestJSON.decode(AddressRequest.self, from: request, context: context).validated()
+        return try await change(userID, .add(input))
+    }
+
+    @Sendable func updateAddress(_ request: Request, context: MallRequestContext) async throws -> Envelope<AddressResponse> {
+        let userID = try context.requireUserID()
+        let id = try EntityID.parse(context.parameters.get("id"), field: "id")
+        let input = try await RequestJSON.decode(AddressRequest.self, from: request, context: context).validated()
+        return try await change(userID, .update(id: id, input))
+    }
+
+    @Sendable func setDefaultAddress(_ request: Request, context: MallRequestContext) async throws -> Envelope<AddressResponse> {
+        let userID = try context.requireUserID()
+        let id = try EntityID.parse(context.parameters.get("id"), field: "id")
+        return try await change(userID, .setDefault(id: id))
+    }
+
+    @Sendable func deleteAddress(_ request: Request, context: MallRequestContext) async throws -> Envelope<AddressListResponse> {
+        let userID = try context.requireUserID()
+        let id = try EntityID.parse(context.parameters.get("id"), field: "id")
+        let (identity, _) = try await engine.changeAddresses(userID: userID, .delete(id: id))
+        return Envelope(AddressListResponse(identity.addresses))
+    }
+
+    private func change(_ userID: UInt64, _ change: AddressBook.Change) async throws -> Envelope<AddressResponse> {
+        let (_, address) = try await engine.changeAddresses(userID: userID, change)
+        guard let address else { throw APIError(.notFound, "address not found") }
+        return Envelope(AddressResponse(address))
+    }
+
+    @Sendable func parseAddress(_ request: Request, context: MallRequestContext) async throws -> Envelope<ParsedAddressResponse> {
+        _ = try context.requireUserID()
+        let input = try await RequestJSON.decode(AddressParseRequest.self, from: request, context: context).validated()
+        return Envelope(ParsedAddressResponse(AddressParser.parse(input)))
+    }
+}
