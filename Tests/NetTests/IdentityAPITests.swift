@@ -135,4 +135,74 @@ struct IdentityAPITests {
         }
         await app.close()
     }
+
+    @Test("a buyer keeps an address book over HTTP: regions checked, one default, 20 at most, pasted text parsed")
+    func addressBook() async throws {
+        let app = try await TestApp.make()
+        try await app.application.test(.router) { client in
+            let token = try await client.userToken(code: "carol")
+            let address: [String: Any] = ["name": "张三", "phone": "138-0013-8000", "provinceCode": "440000", "cityCode": "440300",
+                                          "districtCode": "440305", "detail": "科技园路1号"]
+            let first = try await client.call(.post, "/api/v1/users/me/addresses", token: token, json: address)
+            #expect(first.status == 201 || first.status == 200, "\(first.raw)")
+            #expect(first.data["isDefault"] as? Bool == true && first.data["district"] as? String == "南山区")
+            #expect(first.data["phone"] as? String == "138****8000")
+            let firstID = try #require(first.data["id"] as? String)
+
+            let wrongCity = try await client.call(.post, "/api/v1/users/me/addresses", token: token,
+                                                  json: address.merging(["cityCode": "110100"]) { $1 })
+            #expect(wrongCity.status == 400 && wrongCity.message.contains("cityCode"), "\(wrongCity.raw)")
+            let badPhone = try await client.call(.post, "/api/v1/users/me/addresses", token: token,
+                                                 json: address.merging(["phone": "12345678901"]) { $1 })
+            #expect(badPhone.status == 400 && badPhone.message.contains("phone"), "\(badPhone.raw)")
+
+            let second = try await client.call(.post, "/api/v1/users/me/addresses", token: token,
+                                               json: address.merging(["isDefault": true, "name": "李四"]) { $1 })
+            let secondID = try #require(second.data["id"] as? String)
+            var list = try await client.call(.get, "/api/v1/users/me/addresses", token: token)
+            var items = (list.data["items"] as? [[String: Any]]) ?? []
+            #expect(items.filter { $0["isDefault"] as? Bool == true }.map { $0["id"] as? String } == [secondID])
+            _ = try await client.call(.post, "/api/v1/users/me/addresses/\(firstID)/default", token: token)
+            list = try await client.call(.delete, "/api/v1/users/me/addresses/\(firstID)", token: token)
+            items = (list.data["items"] as? [[String: Any]]) ?? []
+            #expect(items.map { $0["id"] as? String } == [secondID] && items.first?["isDefault"] as? Bool == true)
+            for index in 0..<(IdentityLimits.addressesMax - 1) {
+                let added = try await client.call(.post, "/api/v1/users/me/addresses", token: token,
+                                                  json: address.merging(["detail": "科技园路\(index + 2)号"]) { $1 })
+                #expect(added.code == 200, "\(added.raw)")
+            }
+            let over = try await client.call(.post, "/api/v1/users/me/addresses", token: token, json: address)
+            #expect(over.status == 409, "\(over.raw)")
+
+            let parsed = try await client.call(.post, "/api/v1/addresses/parse", token: token,
+                                               json: ["text": "张三 13800138000 广东省深圳市南山区科技园路1号"])
+            #expect(parsed.data["name"] as? String == "张三")
+            #expect(parsed.data["phone"] as? String == "13800138000")
+            #expect((parsed.data["district"] as? [String: Any])?["code"] as? String == "440305")
+            #expect(parsed.data["detail"] as? String == "科技园路1号")
+        }
+        await app.close()
+    }
+
+    @Test("real-name verification checks the ID number's checksum and keeps both masked")
+    func realName() async throws {
+        let app = try await TestApp.make()
+        try await app.application.test(.router) { client in
+            let token = try await client.userToken(code: "dave")
+            // 11010519491231002X: the checksum example of GB 11643.
+            let bad = try await client.call(.post, "/api/v1/users/me/real-name", token: token,
+                                            json: ["name": "张三", "idNumber": "110105194912310021"])
+            #expect(bad.status == 400 && bad.message.contains("idNumber"), "\(bad.raw)")
+            let good = try await client.call(.post, "/api/v1/users/me/real-name", token: token,
+                                             json: ["name": "张三", "idNumber": "11010519491231002X"])
+            #expect(good.status == 200, "\(good.raw)")
+            #expect(good.data["idNumber"] as? String == "1101**********002X")
+            #expect(good.data["realName"] as? String == "张*")
+            let profile = try await client.call(.put, "/api/v1/users/me/profile", token: token,
+                                                json: ["nickname": "小张", "gender": "male"])
+            #expect(profile.data["nickname"] as? String == "小张" && profile.data["gender"] as? String == "male")
+            #expect(try await client.call(.put, "/api/v1/users/me/profile", token: token, json: ["gender": "robot"]).status == 400)
+        }
+        await app.close()
+    }
 }
