@@ -57,7 +57,7 @@ struct ProfileController {
     @Sendable func addAddress(_ request: Request, context: MallRequestContext) async throws -> Envelope<AddressResponse> {
         let userID = try context.requireUserID()
         let input = try await RequestJSON.decode(AddressRequest.self, from: request, context: context).validated()
-        return try await change(userID, .add(input))
+        return try await change(userID, .add(input), status: .created)
     }
 
     @Sendable func updateAddress(_ request: Request, context: MallRequestContext) async throws -> Envelope<AddressResponse> {
@@ -80,10 +80,11 @@ struct ProfileController {
         return Envelope(AddressListResponse(identity.addresses))
     }
 
-    private func change(_ userID: UInt64, _ change: AddressBook.Change) async throws -> Envelope<AddressResponse> {
+    private func change(_ userID: UInt64, _ change: AddressBook.Change,
+                        status: HTTPResponse.Status = .ok) async throws -> Envelope<AddressResponse> {
         let (_, address) = try await engine.changeAddresses(userID: userID, change)
         guard let address else { throw APIError(.notFound, "address not found") }
-        return Envelope(AddressResponse(address))
+        return Envelope(AddressResponse(address), status: status)
     }
 
     @Sendable func parseAddress(_ request: Request, context: MallRequestContext) async throws -> Envelope<ParsedAddressResponse> {
