@@ -30,7 +30,8 @@ struct DTOCase: Sendable {
 }
 
 extension DTOCase {
-    static let all: [DTOCase] = [wechatLogin, refresh, adminLogin, createProduct, createSeckill, purchase]
+    static let all: [DTOCase] = [wechatLogin, refresh, adminLogin, createProduct, createSeckill, purchase,
+                                 createAdmin, updateAdmin, passwordChange, ban, profileUpdate, realName, address, addressParse]
 
     static let wechatLogin = DTOCase(
         name: "WeChatLoginRequest", types: ["WeChatLoginRequest"],
