@@ -122,9 +122,7 @@ extension OpenAPIDocument {
         ]
     }
 
-    /// The buyer's own profile and address book. Documented ahead of their
-    /// handlers: NOT in `routes` yet (the document lists exactly what the router
-    /// serves); add `profileRoutes` there in the change that registers them.
+    /// The buyer's own profile and address book.
     static var profileRoutes: [Route] {
         let addressID = S.pathID("Address id.")
         let byID = "$response.body#/data/id"

@@ -26,9 +26,8 @@ enum OpenAPIDocument {
     }
 
     /// Every route, in the order the docs page lists them, each admin route with its permission.
-    /// `profileRoutes` joins once its handlers are registered in `buildRouter`.
     static var routes: [Route] {
-        (healthRoutes + authRoutes + catalogRoutes + seckillRoutes + orderRoutes + paymentRoutes
+        (healthRoutes + authRoutes + profileRoutes + catalogRoutes + seckillRoutes + orderRoutes + paymentRoutes
             + adminAccountRoutes + adminReportRoutes + documentationRoutes).map(statingPermission)
     }
 
