@@ -80,7 +80,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(services),
-        configuration: .init(address: .hostname(host, port: port), serverName: "mall"),
+        configuration: .init(address: .hostname(host, port: port)),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger)
 }

@@ -18,7 +18,7 @@ struct RecoveringListener {
         let router = Router()
         router.get("healthz") { _, _ in Self.reply(.ok, code: 200, message: "success", data: #"{"status":"recovering"}"#) }
         router.addMiddleware { RecoveringMiddleware(startedMs: startedMs) }
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "mall"),
+        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)),
                               logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
