@@ -249,9 +249,11 @@ public enum AdminPasswords {
 extension APIError {
     init(_ error: WeChatError) {
         switch error {
-        case .invalidCode: self.init(.unauthorized, "the WeChat login code is invalid or used; call wx.login again")
-        case .rateLimited: self.init(.rateLimited, "WeChat rate-limited the login; retry shortly")
-        default: self.init(.unavailable, "WeChat login is unavailable; retry shortly")
+        case .invalidCode: self.init(.unauthorized, "the WeChat code is invalid or used; ask the mini-program for a new one")
+        case .rateLimited: self.init(.rateLimited, "WeChat rate-limited the call; retry shortly")
+        case .loginRefused: self.init(.forbidden, "WeChat refused this login (a high-risk account)")
+        case .watermarkMismatch: self.init(.unauthorized, "the phone-number code belongs to another mini-program")
+        default: self.init(.unavailable, "WeChat is unavailable; retry shortly")
         }
     }
 

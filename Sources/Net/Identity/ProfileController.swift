@@ -1,15 +1,18 @@
 import Engine
 import Hummingbird
+import WeChat
 
 /// The buyer's own account: profile, phone number, real-name check, addresses
 /// and address parsing. Phone numbers, real names and ID numbers leave the
 /// server masked only.
 struct ProfileController {
     let engine: MallEngine
+    let phoneNumbers: (any WeChatPhoneNumberClient)?
 
     func addUserRoutes(to group: RouterGroup<MallRequestContext>) {
         group.get("users/me", use: me)
         group.put("users/me/profile", use: updateProfile)
+        group.post("users/me/phone", use: bindPhone)
         group.post("users/me/real-name", use: verifyRealName)
         group.get("users/me/addresses", use: addresses)
         group.post("users/me/addresses", use: addAddress)
@@ -33,6 +36,27 @@ struct ProfileController {
             if let avatarURL = input.avatarURL { profile.avatarURL = avatarURL }
             if let gender = input.gender { profile.gender = gender }
         }
+        guard let (user, _) = await engine.userIdentity(id: userID) else { throw APIError(.notFound, "user not found") }
+        return Envelope(ProfileResponse(user, identity))
+    }
+
+    /// Binds the phone number WeChat vouches for (`getPhoneNumber`'s `code`).
+    @Sendable func bindPhone(_ request: Request, context: MallRequestContext) async throws -> Envelope<ProfileResponse> {
+        let userID = try context.requireUserID()
+        let code = try await RequestJSON.decode(WeChatLoginRequest.self, from: request, context: context).validated()
+        guard let phoneNumbers else {
+            throw APIError(.unavailable, "phone number binding needs MALL_WECHAT_APP_ID and MALL_WECHAT_APP_SECRET (or --sandbox)")
+        }
+        let phone: WeChatPhoneNumber
+        do {
+            phone = try await phoneNumbers.phoneNumber(forCode: code)
+        } catch {
+            throw APIError(error)
+        }
+        guard phone.countryCode == "86", let mobile = try? MainlandPhone(phone.purePhoneNumber) else {
+            throw APIError(.conflict, "WeChat answered a number that is not a mainland mobile number; bind another one")
+        }
+        let identity = try await engine.updateProfile(userID: userID) { $0.phone = mobile.digits }
         guard let (user, _) = await engine.userIdentity(id: userID) else { throw APIError(.notFound, "user not found") }
         return Envelope(ProfileResponse(user, identity))
     }
