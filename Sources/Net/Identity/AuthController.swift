@@ -104,7 +104,9 @@ extension APIError {
         switch error {
         case .invalidCode: self.init(.unauthorized, "the WeChat login code is invalid or used; call wx.login again")
         case .rateLimited: self.init(.rateLimited, "WeChat rate-limited the login; retry shortly")
-        default: self.init(.unavailable, "WeChat login is unavailable; retry shortly")
+        // Retrying cannot help: the operator must configure the server, so the message names the settings.
+        case .unconfigured: self.init(.unavailable, error.description)
+        case .upstream, .transport, .badResponse: self.init(.unavailable, "WeChat login is unavailable; retry shortly")
         }
     }
 }

@@ -15,6 +15,9 @@ public enum WeChatError: Error, CustomStringConvertible, Equatable {
     case transport(String)
     /// WeChat answered something that is not the documented shape.
     case badResponse(String)
+    /// This server has no way to log anyone in: no AppID and AppSecret, and no
+    /// sandbox chosen. `remedy` names the settings that would fix it.
+    case unconfigured(remedy: String)
 
     /// errcode -1: "system busy", worth one retry after a pause.
     public static let errcodeSystemBusy = -1
@@ -26,7 +29,7 @@ public enum WeChatError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .transport: true
         case .upstream(let errcode, _): errcode == Self.errcodeSystemBusy
-        case .invalidCode, .rateLimited, .badResponse: false
+        case .invalidCode, .rateLimited, .badResponse, .unconfigured: false
         }
     }
 
@@ -37,6 +40,7 @@ public enum WeChatError: Error, CustomStringConvertible, Equatable {
         case .upstream(let errcode, let errmsg): "WeChat API error (errcode \(errcode): \(errmsg))"
         case .transport(let reason): "WeChat API unreachable: \(reason)"
         case .badResponse(let reason): "WeChat API answered unexpectedly: \(reason)"
+        case .unconfigured(let remedy): "WeChat login is not configured on this server: \(remedy)"
         }
     }
 }
