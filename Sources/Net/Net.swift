@@ -19,22 +19,25 @@ public struct MallServices: Sendable {
     public var archiveStatus: @Sendable () async -> ArchiveStatus
     /// Back-office reports from the PostgreSQL archive; nil when the archive is off (their routes answer 503).
     public var reports: (any ReportService)?
+    /// `--sandbox`: login and payments are faked; every reply says so in `X-Mall-Sandbox`, as do /readyz and /metrics.
+    public var sandbox: Bool
 
     public init(engine: MallEngine, tokens: TokenService, login: any WeChatLoginClient, payments: PaymentService,
                 metrics: MallMetrics = MallMetrics(), archiveStatus: @escaping @Sendable () async -> ArchiveStatus = { .off },
-                reports: (any ReportService)? = nil) {
+                reports: (any ReportService)? = nil, sandbox: Bool = false) {
         (self.engine, self.tokens, self.login, self.payments) = (engine, tokens, login, payments)
-        (self.metrics, self.archiveStatus, self.reports) = (metrics, archiveStatus, reports)
+        (self.metrics, self.archiveStatus, self.reports, self.sandbox) = (metrics, archiveStatus, reports, sandbox)
     }
 }
 
 public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> {
     let router = Router(context: MallRequestContext.self)
     let routeMethods = RouteMethods()
+    if services.sandbox { router.middlewares.add(SandboxHeaderMiddleware()) }
     router.middlewares.add(ErrorEnvelopeMiddleware())
     router.middlewares.add(MethodNotAllowedMiddleware(routes: routeMethods))
-    HealthController(engine: services.engine, metrics: services.metrics, archiveStatus: services.archiveStatus)
-        .addRoutes(to: router)
+    HealthController(engine: services.engine, metrics: services.metrics, archiveStatus: services.archiveStatus,
+                     sandbox: services.sandbox).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
 
     let auth = AuthController(engine: services.engine, tokens: services.tokens, login: services.login)
@@ -72,7 +75,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(services),
-        configuration: .init(address: .hostname(host, port: port), serverName: "mall"),
+        configuration: .init(address: .hostname(host, port: port), serverName: nil),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger)
 }

@@ -70,6 +70,8 @@ enum OpenAPIDocument {
 
         Lists take `cursor` and `limit` and return `{"items": [...], "nextCursor": "..."}` (`nextCursor` null on the last page).
 
+        A server started with `--sandbox` fakes WeChat login (any code signs in a sandbox buyer) and WeChat Pay (`POST /api/v1/orders/{id}/pay`), and says so on every reply, errors included, with the header `X-Mall-Sandbox: 1` (and in `/readyz`: `"sandbox": true`). No real user or payment is behind a reply that carries it. Without `--sandbox` the header is absent, and a route whose WeChat service is not configured answers 503 naming the missing settings.
+
         Codes:
 
         \(APICodeDocumentation.markdownTable)
