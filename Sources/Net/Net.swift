@@ -22,6 +22,8 @@ public struct MallServices: Sendable {
     /// WeChat's phone-number API; nil when not configured (binding answers 503 naming the settings).
     public var phoneNumbers: (any WeChatPhoneNumberClient)?
     public var protection: Protection
+    /// `--sandbox`: login and payments are faked; every reply says so in `X-Mall-Sandbox`, as do /readyz and /metrics.
+    public var sandbox: Bool
 
     /// Rate limits, optional request signing and security headers (`Sources/Net/Protection`).
     public struct Protection: Sendable {
@@ -40,24 +42,25 @@ public struct MallServices: Sendable {
     public init(engine: MallEngine, tokens: TokenService, login: any WeChatLoginClient, payments: PaymentService,
                 metrics: MallMetrics = MallMetrics(), archiveStatus: @escaping @Sendable () async -> ArchiveStatus = { .off },
                 reports: (any ReportService)? = nil, phoneNumbers: (any WeChatPhoneNumberClient)? = nil,
-                protection: Protection = Protection()) {
+                protection: Protection = Protection(), sandbox: Bool = false) {
         (self.engine, self.tokens, self.login, self.payments) = (engine, tokens, login, payments)
         (self.metrics, self.archiveStatus, self.reports) = (metrics, archiveStatus, reports)
-        (self.phoneNumbers, self.protection) = (phoneNumbers, protection)
+        (self.phoneNumbers, self.protection, self.sandbox) = (phoneNumbers, protection, sandbox)
     }
 }
 
 public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> {
     let router = Router(context: MallRequestContext.self)
     let routeMethods = RouteMethods()
+    if services.sandbox { router.middlewares.add(SandboxHeaderMiddleware()) }
     let engine = services.engine
     let protection = services.protection
     // First, so error replies get the headers too.
     router.middlewares.add(SecurityHeadersMiddleware(configuration: protection.headers))
     router.middlewares.add(ErrorEnvelopeMiddleware())
     router.middlewares.add(MethodNotAllowedMiddleware(routes: routeMethods))
-    HealthController(engine: services.engine, metrics: services.metrics, archiveStatus: services.archiveStatus)
-        .addRoutes(to: router)
+    HealthController(engine: services.engine, metrics: services.metrics, archiveStatus: services.archiveStatus,
+                     sandbox: services.sandbox).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
 
     let limiter = RateLimiter(policy: protection.rateLimits, nowMs: { engine.nowMs })

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import Testing
 
 extension EndToEnd {
@@ -77,6 +78,17 @@ extension EndToEnd {
                 let book = try client.expectSuccess(try await client.get("/api/v1/users/me/addresses", token: again.token), "addresses")
                 #expect(book["items"].array?.count == 1)
                 #expect(book["items"][0]["phone"].string == "139****5678")
+            }
+        }
+
+        @Test("the real server answers the 4th login in a minute from one address with 429 and Retry-After")
+        func loginRateLimit() async throws {
+            try await withMallServer(environment: ["MALL_RATE_LIMIT_LOGIN": "3/60"]) { _, client in
+                for index in 0..<3 { _ = try await client.loginBuyer(code: "e2e-rl-\(index)") }
+                let limited = try await client.post("/api/v1/auth/wechat/login", body: ["code": "e2e-rl-9"])
+                #expect(limited.status == 429 && limited.code == 429, "\(limited)")
+                #expect((limited.headers.first(name: "Retry-After").flatMap(Int.init) ?? 0) >= 1)
+                #expect(try await client.get("/healthz").status == 200, "health is never limited")
             }
         }
     }

@@ -205,4 +205,28 @@ struct IdentityAPITests {
         }
         await app.close()
     }
+
+    @Test("rate limits: the 4th login in a minute from one address is a 429 with Retry-After; a user's writes are counted per user")
+    func rateLimits() async throws {
+        var policy = TestApp.generousLimits
+        policy.login = .perMinute(3)
+        policy.write = .perMinute(2)
+        let app = try await TestApp.make(rateLimits: policy)
+        try await app.application.test(.router) { client in
+            var tokens: [String] = []
+            for index in 0..<3 { tokens.append(try await client.userToken(code: "rl-\(index)")) }
+            let limited = try await client.execute(uri: "/api/v1/auth/wechat/login", method: .post,
+                                                   headers: [.contentType: "application/json"], body: .init(string: #"{"code":"rl-9"}"#))
+            #expect(limited.status.code == 429)
+            #expect((limited.headers[.retryAfter].flatMap(Int.init) ?? 0) >= 1)
+            // Writes: two per user per minute, each user counted apart.
+            for token in tokens.prefix(2) {
+                for _ in 0..<2 { #expect(try await client.call(.put, "/api/v1/users/me/profile", token: token, json: ["nickname": "n"]).status == 200) }
+                #expect(try await client.call(.put, "/api/v1/users/me/profile", token: token, json: ["nickname": "m"]).status == 429)
+            }
+            app.clock.advance(byMs: 120_000)
+            #expect(try await client.call(.post, "/api/v1/auth/wechat/login", json: ["code": "rl-9"]).status == 200, "the window slid on")
+        }
+        await app.close()
+    }
 }

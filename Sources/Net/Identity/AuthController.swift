@@ -253,7 +253,11 @@ extension APIError {
         case .rateLimited: self.init(.rateLimited, "WeChat rate-limited the call; retry shortly")
         case .loginRefused: self.init(.forbidden, "WeChat refused this login (a high-risk account)")
         case .watermarkMismatch: self.init(.unauthorized, "the phone-number code belongs to another mini-program")
-        default: self.init(.unavailable, "WeChat is unavailable; retry shortly")
+        // Retrying cannot help: the operator must configure the server, so the message names the settings.
+        case .unconfigured: self.init(.unavailable, error.description)
+        case .misconfigured, .accessTokenRejected:
+            self.init(.unavailable, "WeChat refused this server's credentials; the operator must check them")
+        case .systemBusy, .upstream, .transport, .badResponse: self.init(.unavailable, "WeChat is unavailable; retry shortly")
         }
     }
 

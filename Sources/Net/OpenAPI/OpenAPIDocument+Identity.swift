@@ -10,7 +10,7 @@ extension OpenAPIDocument {
         [
             Route(method: "post", path: "/api/v1/auth/wechat/login", operation: S.operation(
                 "auth", "WeChat login",
-                "Exchanges the `code` from `wx.login` for tokens and opens a session; registers the buyer on first login. A banned buyer gets 40301 with the reason. Beyond \(IdentityLimits.sessionsMax) open sessions the oldest ends.",
+                "Exchanges the `code` from `wx.login` for tokens and opens a session; registers the buyer on first login. A banned buyer gets 40301 with the reason. Beyond \(IdentityLimits.sessionsMax) open sessions the oldest ends. 503 naming the missing settings when the server has neither MALL_WECHAT_APP_ID and MALL_WECHAT_APP_SECRET nor `--sandbox`.",
                 security: .none, body: S.jsonBody(S.ref("WeChatLoginRequest")), data: S.ref("LoginResponse"),
                 errors: [400, 401, 40301, 429, 500, 503], links: [
                     "Refresh": S.link("authRefreshTokens", "Refresh before the access token expires.", parameters: [:],
@@ -202,4 +202,18 @@ extension OpenAPIDocument {
         }
         return Route(method: route.method, path: route.path, operation: .object(members))
     }
+
+    /// Every `/api/v1` and `/admin/v1` route but the WeChat Pay callback is rate-limited
+    /// (`RateLimitMiddleware`): each lists 429, which carries `Retry-After`.
+    static func statingRateLimit(_ route: Route) -> Route {
+        guard route.path.hasPrefix("/api/v1/") || route.path.hasPrefix("/admin/v1/"),
+              route.path != "/api/v1/payments/wechat/notify", case .object(var members) = route.operation,
+              let index = members.firstIndex(where: { $0.key == "responses" }),
+              case .object(var responses) = members[index].value, !responses.contains(where: { $0.key == "429" }) else { return route }
+        let at = responses.firstIndex { (Int($0.key) ?? 0) > 429 } ?? responses.count
+        responses.insert(.init(key: "429", value: ["$ref": "#/components/responses/E429"]), at: at)
+        members[index].value = .object(responses)
+        return Route(method: route.method, path: route.path, operation: .object(members))
+    }
 }
+

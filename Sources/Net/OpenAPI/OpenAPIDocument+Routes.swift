@@ -108,7 +108,7 @@ extension OpenAPIDocument {
         [
             Route(method: "post", path: "/api/v1/orders/{id}/pay", operation: S.operation(
                 "payments", "Pay my order (sandbox)",
-                "Sandbox mode: pays the order at once through a signed payment notification, verified like one from WeChat Pay. 503 when merchant payments are configured instead.",
+                "Sandbox mode (`mall serve --sandbox`): pays the order at once through a signed payment notification, verified like one from WeChat Pay. 503 naming `--sandbox` on a server started without it.",
                 security: .user, parameters: [S.pathID("Order id.")], data: S.ref("Order"),
                 errors: [400, 401, 404, 40905, 40906, 500, 503])),
             Route(method: "post", path: "/api/v1/payments/wechat/notify", operation: notifyOperation),
@@ -136,6 +136,7 @@ extension OpenAPIDocument {
                 "400": ["description": "Malformed notification: `{\"code\":\"FAIL\",\"message\":\"...\"}`; WeChat Pay retries."],
                 "401": ["description": "Signature, serial or clock check failed: `{\"code\":\"FAIL\",\"message\":\"...\"}`."],
                 "500": ["description": "Not processed; WeChat Pay retries."],
+                "503": ["description": "No payment gateway on this server (neither a merchant nor `--sandbox`): `{\"code\":\"FAIL\",\"message\":\"...\"}`; WeChat Pay retries."],
             ],
         ]
     }

@@ -28,7 +28,7 @@ enum OpenAPIDocument {
     /// Every route, in the order the docs page lists them, each admin route with its permission.
     static var routes: [Route] {
         (healthRoutes + authRoutes + profileRoutes + catalogRoutes + seckillRoutes + orderRoutes + paymentRoutes
-            + adminAccountRoutes + adminReportRoutes + documentationRoutes).map(statingPermission)
+            + adminAccountRoutes + adminReportRoutes + documentationRoutes).map(statingPermission).map(statingRateLimit)
     }
 
     static var paths: OpenAPIValue {
@@ -72,6 +72,8 @@ enum OpenAPIDocument {
         Money is always an integer number of fen (1 yuan = 100 fen). Ids are decimal strings. Times are ISO-8601 UTC strings; in query parameters percent-encode `+` of an offset as `%2B`.
 
         Lists take `cursor` and `limit` and return `{"items": [...], "nextCursor": "..."}` (`nextCursor` null on the last page).
+
+        A server started with `--sandbox` fakes WeChat login (any code signs in a sandbox buyer) and WeChat Pay (`POST /api/v1/orders/{id}/pay`), and says so on every reply, errors included, with the header `X-Mall-Sandbox: 1` (and in `/readyz`: `"sandbox": true`). No real user or payment is behind a reply that carries it. Without `--sandbox` the header is absent, and a route whose WeChat service is not configured answers 503 naming the missing settings.
 
         Codes:
 

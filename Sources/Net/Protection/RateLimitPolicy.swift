@@ -97,3 +97,14 @@ public struct RateLimitPolicy: Sendable, Equatable {
     /// under `keysPerClassMax`, never over it.
     var keysPerShardMax: Int { effectiveKeysPerClassMax / effectiveShardCount }
 }
+
+extension RateLimitRule {
+    /// `<requests>/<seconds>`, e.g. `30/60`: the form of the `MALL_RATE_LIMIT_*` settings.
+    public init?(setting: String) {
+        let parts = setting.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let limit = Int(parts[0]), let seconds = Int64(parts[1]),
+              (1...Self.limitMax).contains(limit), (1...(Self.windowMsMax / 1_000)).contains(seconds) else { return nil }
+        self.init(limit: limit, windowMs: seconds * 1_000)
+    }
+}
+

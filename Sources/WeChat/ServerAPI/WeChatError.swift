@@ -34,6 +34,9 @@ public enum WeChatError: Error, CustomStringConvertible, Equatable {
     /// WeChat answered something that is not the documented shape: not JSON,
     /// too large, a non-200 status, or a field out of its documented form.
     case badResponse(String)
+    /// This server has no way to call WeChat: no AppID and AppSecret, and no
+    /// sandbox chosen. `remedy` names the settings that would fix it.
+    case unconfigured(remedy: String)
 
     /// errcode -1: "system busy".
     public static let errcodeSystemBusy = -1
@@ -47,7 +50,7 @@ public enum WeChatError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .transport, .systemBusy: true
         case .invalidCode, .loginRefused, .rateLimited, .misconfigured, .accessTokenRejected, .watermarkMismatch,
-             .upstream, .badResponse: false
+             .upstream, .badResponse, .unconfigured: false
         }
     }
 
@@ -65,6 +68,7 @@ public enum WeChatError: Error, CustomStringConvertible, Equatable {
         case .upstream(let errcode, let errmsg): "WeChat API error (errcode \(errcode): \(errmsg))"
         case .transport(let reason): "WeChat API unreachable: \(reason)"
         case .badResponse(let reason): "WeChat API answered unexpectedly: \(reason)"
+        case .unconfigured(let remedy): "WeChat is not configured on this server: \(remedy)"
         }
     }
 }
