@@ -70,7 +70,7 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     let signing = RequestSignatureMiddleware<MallRequestContext>(verifier: protection.signing)
 
     let auth = AuthController(engine: services.engine, tokens: services.tokens, login: services.login,
-                              failedLogins: FailedAdminLogins())
+                              phoneNumbers: services.phoneNumbers, failedLogins: FailedAdminLogins())
     let products = ProductController(engine: services.engine)
     let seckill = SeckillController(engine: services.engine)
     let orders = OrderController(engine: services.engine)

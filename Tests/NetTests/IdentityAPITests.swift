@@ -229,4 +229,22 @@ struct IdentityAPITests {
         }
         await app.close()
     }
+
+    @Test("a phone-number login binds the number WeChat vouches for; binding later works too; numbers leave masked")
+    func phoneLoginAndBinding() async throws {
+        let app = try await TestApp.make()
+        try await app.application.test(.router) { client in
+            let login = try await client.call(.post, "/api/v1/auth/wechat/login",
+                                              json: ["code": "erin", "phoneCode": "sandbox-phone-13800138000"])
+            #expect(login.status == 200, "\(login.raw)")
+            #expect((login.data["user"] as? [String: Any])?["phone"] as? String == "138****8000")
+            let token = try #require(login.data["accessToken"] as? String)
+            #expect(try await client.call(.get, "/api/v1/users/me", token: token).data["phone"] as? String == "138****8000")
+            let rebound = try await client.call(.post, "/api/v1/users/me/phone", token: token, json: ["code": "sandbox-phone-13912345678"])
+            #expect(rebound.data["phone"] as? String == "139****5678", "\(rebound.raw)")
+            let bad = try await client.call(.post, "/api/v1/users/me/phone", token: token, json: ["code": "not-a-sandbox-code"])
+            #expect(bad.status == 401, "\(bad.raw)")
+        }
+        await app.close()
+    }
 }

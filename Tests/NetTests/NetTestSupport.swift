@@ -50,7 +50,7 @@ struct TestApp {
         let services = MallServices(
             engine: engine, tokens: try await TokenService(secret: Array(repeating: 7, count: 32)), login: login,
             payments: sandbox ? PaymentService(sandbox: try SandboxPayGateway.generate()) : .unconfigured, reports: reports,
-            protection: MallServices.Protection(rateLimits: rateLimits), sandbox: sandbox)
+            phoneNumbers: sandbox ? SandboxPhoneNumberClient() : nil, protection: MallServices.Protection(rateLimits: rateLimits), sandbox: sandbox)
         return TestApp(directory: directory, engine: engine, clock: clock, services: services)
     }
 

@@ -13,6 +13,7 @@ struct AuthController {
     let engine: MallEngine
     let tokens: TokenService
     let login: any WeChatLoginClient
+    let phoneNumbers: (any WeChatPhoneNumberClient)?
     let failedLogins: FailedAdminLogins
 
     func addAPIRoutes(to group: RouterGroup<MallRequestContext>) {
@@ -48,18 +49,24 @@ struct AuthController {
         var id: EntityID
         var isNew: Bool
         var createdAt: String
+        /// The bound phone number, masked; nil when none is bound.
+        var phone: String?
     }
 
+    /// Logs in with the `wx.login` code; with `phoneCode` (the phone-number button's) it is a
+    /// phone-number login: the number WeChat vouches for is bound in the same call.
     @Sendable func wechatLogin(_ request: Request, context: MallRequestContext) async throws -> Envelope<LoginResponse> {
-        let code = try await RequestJSON.decode(WeChatLoginRequest.self, from: request, context: context).validated()
+        let input = try await RequestJSON.decode(WeChatLoginRequest.self, from: request, context: context).validatedWithPhone()
         let session: WeChatSession
         do {
-            session = try await login.session(forCode: code)
+            session = try await login.session(forCode: input.code)
         } catch {
             throw APIError(error)
         }
+        let phone = try await input.phoneCode.map { code in try await PhoneBinding.number(forCode: code, client: phoneNumbers) }
         let (user, isNew) = try await engine.registerUser(openID: session.openID, unionID: session.unionID)
         let opened = try await openSession(.user(user.id), context: context)
+        if let phone { _ = try await engine.updateProfile(userID: user.id) { $0.phone = phone.digits } }
         return Envelope(try await userTokens(user, isNew: isNew, session: opened))
     }
 
@@ -85,11 +92,13 @@ struct AuthController {
     }
 
     private func userTokens(_ user: User, isNew: Bool, session: Session) async throws -> LoginResponse {
-        LoginResponse(
+        let phone = await engine.userIdentity(id: user.id).map(\.1.profile.phone) ?? ""
+        return LoginResponse(
             accessToken: try await tokens.issue(subjectID: user.id, kind: .user, familyID: session.familyID),
             refreshToken: try await tokens.issue(subjectID: user.id, kind: .refresh, familyID: session.familyID,
                                                  generation: session.generation),
-            user: UserSummary(id: EntityID(user.id), isNew: isNew, createdAt: APITime.format(ms: user.createdAtMs)))
+            user: UserSummary(id: EntityID(user.id), isNew: isNew, createdAt: APITime.format(ms: user.createdAtMs),
+                              phone: phone.isEmpty ? nil : MaskedText.phone(phone)))
     }
 
     private func openSession(_ subject: SessionSubject, context: MallRequestContext) async throws -> Session {

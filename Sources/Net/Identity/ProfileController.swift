@@ -44,18 +44,7 @@ struct ProfileController {
     @Sendable func bindPhone(_ request: Request, context: MallRequestContext) async throws -> Envelope<ProfileResponse> {
         let userID = try context.requireUserID()
         let code = try await RequestJSON.decode(WeChatLoginRequest.self, from: request, context: context).validated()
-        guard let phoneNumbers else {
-            throw APIError(.unavailable, "phone number binding needs MALL_WECHAT_APP_ID and MALL_WECHAT_APP_SECRET (or --sandbox)")
-        }
-        let phone: WeChatPhoneNumber
-        do {
-            phone = try await phoneNumbers.phoneNumber(forCode: code)
-        } catch {
-            throw APIError(error)
-        }
-        guard phone.countryCode == "86", let mobile = try? MainlandPhone(phone.purePhoneNumber) else {
-            throw APIError(.conflict, "WeChat answered a number that is not a mainland mobile number; bind another one")
-        }
+        let mobile = try await PhoneBinding.number(forCode: code, client: phoneNumbers)
         let identity = try await engine.updateProfile(userID: userID) { $0.phone = mobile.digits }
         guard let (user, _) = await engine.userIdentity(id: userID) else { throw APIError(.notFound, "user not found") }
         return Envelope(ProfileResponse(user, identity))
@@ -115,5 +104,24 @@ struct ProfileController {
         _ = try context.requireUserID()
         let input = try await RequestJSON.decode(AddressParseRequest.self, from: request, context: context).validated()
         return Envelope(ParsedAddressResponse(AddressParser.parse(input)))
+    }
+}
+
+/// The mainland mobile number WeChat's phone-number API vouches for a code.
+enum PhoneBinding {
+    static func number(forCode code: String, client: (any WeChatPhoneNumberClient)?) async throws -> MainlandPhone {
+        guard let client else {
+            throw APIError(.unavailable, "phone numbers need MALL_WECHAT_APP_ID and MALL_WECHAT_APP_SECRET (or --sandbox)")
+        }
+        let phone: WeChatPhoneNumber
+        do {
+            phone = try await client.phoneNumber(forCode: code)
+        } catch {
+            throw APIError(error)
+        }
+        guard phone.countryCode == "86", let mobile = try? MainlandPhone(phone.purePhoneNumber) else {
+            throw APIError(.conflict, "WeChat answered a number that is not a mainland mobile number; use another one")
+        }
+        return mobile
     }
 }

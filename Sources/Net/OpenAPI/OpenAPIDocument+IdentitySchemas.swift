@@ -14,6 +14,8 @@ extension OpenAPIDocument {
         [
             ("WeChatLoginRequest", S.object("", required: ["code"], closed: true, [
                 "code": WeChatLoginRequest.codeRule.schema("The code from wx.login.", example: "0a3Xkq000sS9VQ1AJw100UOPAK3Xkq0c"),
+                "phoneCode": WeChatLoginRequest.codeRule.schema(
+                    "Phone-number login: the code a <button open-type=\"getPhoneNumber\"> hands the mini-program; the number is bound in the same call (503 when the server has no WeChat credentials and no --sandbox)."),
             ])),
             ("RefreshRequest", S.object("", required: ["refreshToken"], closed: true, [
                 "refreshToken": RefreshRequest.tokenRule.schema(
@@ -27,6 +29,7 @@ extension OpenAPIDocument {
                 "refreshExpiresIn": S.integer("Seconds the refresh token stays valid."),
                 "user": S.object("", required: ["id", "isNew", "createdAt"], [
                     "id": S.id("The buyer."), "isNew": S.boolean("Registered by this login."), "createdAt": S.time("Registration."),
+                    "phone": S.string("The bound phone number, masked (138****8000); absent when none.", example: "138****8000"),
                 ]),
             ])),
             ("AdminLoginRequest", S.object("", required: ["username", "password"], closed: true, [
@@ -132,10 +135,10 @@ extension OpenAPIDocument {
 
     /// For the buyer routes of `profileRoutes`; in the document already so they are checked with the rest.
     private static var profileSchemas: [(key: String, value: OpenAPIValue)] {
-        let masked = { (what: String, example: String) in S.nullable(S.string(what + ", masked; null when none.", example: example)) }
+        let masked = { (what: String, example: String) in S.nullable(S.string(what + ", masked; absent when none.", example: example)) }
         return [
             ("ProfileResponse", S.object("The buyer's own profile. Phone, real name and ID number only ever leave the server masked.",
-                                         required: ["id", "nickname", "avatarUrl", "gender", "phone", "realName", "idNumber", "createdAt"], [
+                                         required: ["id", "nickname", "avatarUrl", "gender", "createdAt"], [
                 "id": S.id("The buyer."), "nickname": S.string("Nickname; empty when never set."),
                 "avatarUrl": S.string("Avatar URL; empty when never set."),
                 "gender": S.enumeration(GenderName.all, "Gender."),
@@ -171,7 +174,7 @@ extension OpenAPIDocument {
                 "detail": AddressRequest.detailRule.schema("Street, building and room.", example: "科技园南区 1 栋 101"),
                 "isDefault": S.boolean("Make it the default address (default false; the first address is always the default)."),
             ])),
-            ("AddressResponse", S.object("", required: ["id", "name", "phone", "provinceCode", "province", "cityCode", "city", "districtCode", "district", "detail", "isDefault", "createdAt", "updatedAt"], [
+            ("AddressResponse", S.object("", required: ["id", "name", "phone", "provinceCode", "province", "detail", "isDefault", "createdAt", "updatedAt"], [
                 "id": S.id("The address."), "name": S.string("Recipient."),
                 "phone": S.string("Recipient's phone number, masked.", example: "138****8000"),
                 "provinceCode": S.string("Province code.", example: "440000"), "province": S.string("Province name.", example: "广东省"),
@@ -194,8 +197,8 @@ extension OpenAPIDocument {
                 "code": S.string("Division code (GB/T 2260).", example: "440300"), "name": S.string("Full name.", example: "深圳市"),
             ])),
             ("ParsedAddressResponse", S.object(
-                "What the text appears to say, to fill the address form for the buyer to check; each part is null when not found. Nothing is saved.",
-                required: ["name", "phone", "province", "city", "district", "detail"], [
+                "What the text appears to say, to fill the address form for the buyer to check; a part not found is absent. Nothing is saved.",
+                required: [], [
                 "name": S.nullable(S.string("Recipient.")), "phone": S.nullable(S.string("Phone number.")),
                 "province": S.nullable(S.ref("Region")), "city": S.nullable(S.ref("Region")), "district": S.nullable(S.ref("Region")),
                 "detail": S.nullable(S.string("The rest: street, building and room.")),
