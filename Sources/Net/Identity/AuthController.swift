@@ -63,7 +63,8 @@ struct AuthController {
         } catch {
             throw APIError(error)
         }
-        let phone = try await input.phoneCode.map { code in try await PhoneBinding.number(forCode: code, client: phoneNumbers) }
+        var phone: MainlandPhone?
+        if let phoneCode = input.phoneCode { phone = try await PhoneBinding.number(forCode: phoneCode, client: phoneNumbers) }
         let (user, isNew) = try await engine.registerUser(openID: session.openID, unionID: session.unionID)
         let opened = try await openSession(.user(user.id), context: context)
         if let phone { _ = try await engine.updateProfile(userID: user.id) { $0.phone = phone.digits } }
