@@ -83,7 +83,7 @@ struct AuditMiddleware: RouterMiddleware {
         do {
             let response = try await next(request, context)
             try await engine.recordAudit(adminID: adminID, username: username, action: action, target: request.uri.path,
-                                         ip: ip, resultCode: Int32(response.status.code == 200 ? 200 : Int(response.status.code)))
+                                         ip: ip, resultCode: Int32(response.status.code))
             return response
         } catch {
             let code = (error as? APIError)?.code.rawValue ?? APICode.internalError.rawValue
