@@ -19,47 +19,92 @@ public struct MallServices: Sendable {
     public var archiveStatus: @Sendable () async -> ArchiveStatus
     /// Back-office reports from the PostgreSQL archive; nil when the archive is off (their routes answer 503).
     public var reports: (any ReportService)?
+    /// WeChat's phone-number API; nil when not configured (binding answers 503 naming the settings).
+    public var phoneNumbers: (any WeChatPhoneNumberClient)?
+    public var protection: Protection
+    /// `--sandbox`: login and payments are faked; every reply says so in `X-Mall-Sandbox`, as do /readyz and /metrics.
+    public var sandbox: Bool
+
+    /// Rate limits, optional request signing and security headers (`Sources/Net/Protection`).
+    public struct Protection: Sendable {
+        public var rateLimits: RateLimitPolicy
+        public var clientAddress: ClientAddressResolver
+        /// Nil: request signing off (the default).
+        public var signing: RequestSignatureVerifier?
+        public var headers: SecurityHeadersConfiguration
+
+        public init(rateLimits: RateLimitPolicy = RateLimitPolicy(), clientAddress: ClientAddressResolver = ClientAddressResolver(),
+                    signing: RequestSignatureVerifier? = nil, headers: SecurityHeadersConfiguration = SecurityHeadersConfiguration()) {
+            (self.rateLimits, self.clientAddress, self.signing, self.headers) = (rateLimits, clientAddress, signing, headers)
+        }
+    }
 
     public init(engine: MallEngine, tokens: TokenService, login: any WeChatLoginClient, payments: PaymentService,
                 metrics: MallMetrics = MallMetrics(), archiveStatus: @escaping @Sendable () async -> ArchiveStatus = { .off },
-                reports: (any ReportService)? = nil) {
+                reports: (any ReportService)? = nil, phoneNumbers: (any WeChatPhoneNumberClient)? = nil,
+                protection: Protection = Protection(), sandbox: Bool = false) {
         (self.engine, self.tokens, self.login, self.payments) = (engine, tokens, login, payments)
         (self.metrics, self.archiveStatus, self.reports) = (metrics, archiveStatus, reports)
+        (self.phoneNumbers, self.protection, self.sandbox) = (phoneNumbers, protection, sandbox)
     }
 }
 
 public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> {
     let router = Router(context: MallRequestContext.self)
     let routeMethods = RouteMethods()
+    if services.sandbox { router.middlewares.add(SandboxHeaderMiddleware()) }
+    let engine = services.engine
+    let protection = services.protection
+    // First, so error replies get the headers too.
+    router.middlewares.add(SecurityHeadersMiddleware(configuration: protection.headers))
     router.middlewares.add(ErrorEnvelopeMiddleware())
     router.middlewares.add(MethodNotAllowedMiddleware(routes: routeMethods))
-    HealthController(engine: services.engine, metrics: services.metrics, archiveStatus: services.archiveStatus)
-        .addRoutes(to: router)
+    HealthController(engine: services.engine, metrics: services.metrics, archiveStatus: services.archiveStatus,
+                     sandbox: services.sandbox).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
 
-    let auth = AuthController(engine: services.engine, tokens: services.tokens, login: services.login)
+    let limiter = RateLimiter(policy: protection.rateLimits, nowMs: { engine.nowMs })
+    func limit(_ classification: RouteClassification) -> RateLimitMiddleware<MallRequestContext> {
+        RateLimitMiddleware(limiter: limiter, classification: classification, clientAddress: protection.clientAddress)
+    }
+    let signing = RequestSignatureMiddleware<MallRequestContext>(verifier: protection.signing)
+
+    let auth = AuthController(engine: services.engine, tokens: services.tokens, login: services.login,
+                              phoneNumbers: services.phoneNumbers, failedLogins: FailedAdminLogins())
     let products = ProductController(engine: services.engine)
     let seckill = SeckillController(engine: services.engine)
     let orders = OrderController(engine: services.engine)
     let payments = PaymentController(engine: services.engine, payments: services.payments)
 
     let api = router.group("api/v1")
-    auth.addAPIRoutes(to: api)
-    products.addAPIRoutes(to: api)
-    seckill.addPublicRoutes(to: api)
+    // Logins and refresh: per IP. The WeChat Pay callback is signed by WeChat: no client signature, no limit.
+    auth.addAPIRoutes(to: api.group().add(middleware: limit(.fixed(.login))).add(middleware: signing))
+    let publicAPI = api.group().add(middleware: limit(.fixed(.read))).add(middleware: signing)
+    products.addAPIRoutes(to: publicAPI)
+    seckill.addPublicRoutes(to: publicAPI)
     payments.addNotificationRoutes(to: api)
-    let buyer = api.group().add(middleware: AuthMiddleware(tokens: services.tokens, kind: .user))
-    seckill.addUserRoutes(to: buyer)
-    orders.addUserRoutes(to: buyer)
-    payments.addUserRoutes(to: buyer)
+    // Per user: the limiters come after the token check.
+    let buyer = api.group().add(middleware: signing)
+        .add(middleware: AuthMiddleware(tokens: services.tokens, engine: services.engine, kind: .user))
+    seckill.addUserRoutes(to: buyer.group().add(middleware: limit(.fixed(.seckill))))
+    let buyerRest = buyer.group().add(middleware: limit(.byMethod))
+    auth.addUserRoutes(to: buyerRest)
+    ProfileController(engine: services.engine, phoneNumbers: services.phoneNumbers).addUserRoutes(to: buyerRest)
+    orders.addUserRoutes(to: buyerRest)
+    payments.addUserRoutes(to: buyerRest)
 
     let admin = router.group("admin/v1")
-    auth.addAdminRoutes(to: admin)
-    let backOffice = admin.group().add(middleware: AuthMiddleware(tokens: services.tokens, kind: .admin))
+    auth.addAdminRoutes(to: admin.group().add(middleware: limit(.fixed(.login))))
+    let backOffice = admin.group()
+        .add(middleware: AuthMiddleware(tokens: services.tokens, engine: services.engine, kind: .admin))
+        .add(middleware: limit(.byMethod))
+        .add(middleware: AuditMiddleware(engine: services.engine))  // before the permission check: refusals are audited too
+        .add(middleware: PermissionMiddleware(engine: services.engine))
+    auth.addAdminSessionRoutes(to: backOffice)
+    AdminAccountController(engine: services.engine, tokens: services.tokens).addRoutes(to: backOffice)
     products.addAdminRoutes(to: backOffice)
     seckill.addAdminRoutes(to: backOffice)
     payments.addAdminRoutes(to: backOffice)
-    let engine = services.engine
     AdminOrderController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)
     AdminStatsController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)
     routeMethods.record(router.routes.map { (path: $0.path.description, method: $0.method) })
@@ -72,7 +117,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(services),
-        configuration: .init(address: .hostname(host, port: port), serverName: "mall"),
+        configuration: .init(address: .hostname(host, port: port)),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger)
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Reads MALL_* environment variables; flags win over them.
@@ -8,4 +9,15 @@ enum Environment {
     }
 
     static func int(_ name: String) -> Int? { string(name).flatMap(Int.init) }
+
+    /// An on/off switch: 1, true, yes or on; 0, false, no or off (any case); unset or empty is off.
+    /// Anything else is refused, naming the variable, rather than taken as off (or on) by a guess.
+    static func isOn(_ name: String) throws -> Bool {
+        guard let value = string(name) else { return false }
+        switch value.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw ValidationError("\(name) must be 1 or 0 (or true/false, yes/no, on/off), not \"\(value.prefix(32))\"")
+        }
+    }
 }

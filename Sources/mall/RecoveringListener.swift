@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Net
 import ServiceLifecycle
 
 /// Answers on the server's port while recovery runs, so a readiness probe
@@ -10,15 +11,18 @@ import ServiceLifecycle
 struct RecoveringListener {
     let host: String
     let port: Int
+    /// Labels these replies too: a sandbox server says so from its first reply.
+    let sandbox: Bool
     let logger: Logger
 
     /// Runs `recover` while the listener answers; stops the listener once it returns or throws.
     func whileRecovering<T: Sendable>(_ recover: @Sendable () async throws -> T) async throws -> T {
         let startedMs = Int64(Date().timeIntervalSince1970 * 1000)
         let router = Router()
+        if sandbox { router.middlewares.add(SandboxHeaderMiddleware()) }
         router.get("healthz") { _, _ in Self.reply(.ok, code: 200, message: "success", data: #"{"status":"recovering"}"#) }
         router.addMiddleware { RecoveringMiddleware(startedMs: startedMs) }
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "mall"),
+        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)),
                               logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -24,9 +24,13 @@ struct Serve: AsyncParsableCommand {
             MALL_DATABASE_URL, MALL_ARCHIVE_POOL_SIZE, MALL_ARCHIVE_BATCH_RECORDS, MALL_ARCHIVE_INTERVAL_MS, \
             MALL_ARCHIVE_BUSY_RECORDS_PER_SECOND (WAL records/s from which the archiver defers; 0: never), \
             MALL_ARCHIVE_LAG_RECORDS_MAX, MALL_ARCHIVE_DEFER_MS_MAX (how far behind it may fall while deferring), \
-            MALL_ARCHIVE_BUSY_BATCH_RECORDS.
+            MALL_ARCHIVE_BUSY_BATCH_RECORDS, MALL_SANDBOX.
             Without MALL_DATABASE_URL the engine serves without the PostgreSQL archive and says so in \
             its log and in /readyz.
+            WeChat login needs MALL_WECHAT_APP_ID and MALL_WECHAT_APP_SECRET, and payments a merchant, unless \
+            --sandbox (MALL_SANDBOX=1) fakes both for local runs; without either, those routes answer 503 \
+            naming what is missing. A sandbox server says so in its log, /readyz, /metrics (mall_sandbox) and \
+            an X-Mall-Sandbox: 1 header on every reply.
             """)
 
     @OptionGroup var data: DataOptions
@@ -43,12 +47,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds before an unpaid order is cancelled (env MALL_PAYMENT_TIMEOUT_SECONDS). Default: 900")
     var paymentTimeoutSeconds: Int?
 
+    @Flag(help: "Fake WeChat login and WeChat Pay, for local runs and tests only (env MALL_SANDBOX=1). Off by default.")
+    var sandbox = false
+
     func run() async throws {
+        // Read even when the flag is given: a malformed value is refused, never ignored.
+        let isSandboxInEnvironment = try Environment.isOn("MALL_SANDBOX")
         let settings = try ServerSettings(
             data: data, host: host ?? Environment.string("MALL_HOST") ?? "127.0.0.1",
             port: port ?? Environment.int("MALL_PORT") ?? 8080,
             fsync: fsync ?? Environment.string("MALL_FSYNC").flatMap(FsyncPolicy.init(rawValue:)) ?? .always,
-            paymentTimeoutSeconds: paymentTimeoutSeconds ?? Environment.int("MALL_PAYMENT_TIMEOUT_SECONDS") ?? 900)
+            paymentTimeoutSeconds: paymentTimeoutSeconds ?? Environment.int("MALL_PAYMENT_TIMEOUT_SECONDS") ?? 900,
+            sandbox: sandbox || isSandboxInEnvironment)
         try await MallServer.run(settings)
     }
 }
@@ -59,11 +69,13 @@ struct ServerSettings: Sendable {
     var engine: EngineConfiguration
     var host: String
     var port: Int
+    /// `--sandbox`: fake login and payments, labelled everywhere; never chosen for a missing credential.
+    var sandbox: Bool
 
     /// A week: longer than any payment window WeChat Pay allows, and far from overflowing as milliseconds.
     static let paymentTimeoutSecondsMax = 7 * 24 * 3600
 
-    init(data: DataOptions, host: String, port: Int, fsync: FsyncPolicy, paymentTimeoutSeconds: Int) throws {
+    init(data: DataOptions, host: String, port: Int, fsync: FsyncPolicy, paymentTimeoutSeconds: Int, sandbox: Bool) throws {
         guard (1...Self.paymentTimeoutSecondsMax).contains(paymentTimeoutSeconds) else {
             throw ValidationError("--payment-timeout-seconds must be 1 to \(Self.paymentTimeoutSecondsMax)")
         }
@@ -76,6 +88,7 @@ struct ServerSettings: Sendable {
         self.engine = engine
         self.host = host
         self.port = port
+        self.sandbox = sandbox
     }
 }
 
@@ -92,6 +105,14 @@ enum MallServer {
         if settings.engine.fsyncPolicy == .none {
             logger.warning("fsync=none (NOT DURABLE): acknowledged orders can be lost on a crash; benchmarks only")
         }
+        if settings.sandbox {
+            logger.warning("""
+                sandbox mode (--sandbox): WeChat login and WeChat Pay are FAKE, for local runs and tests only. \
+                Any login code signs in a sandbox user without asking WeChat, and POST /api/v1/orders/{id}/pay marks \
+                an order paid with a notification signed by local keys (no money moves). Every reply carries \
+                X-Mall-Sandbox: 1
+                """)
+        }
         let configuration = settings.engine
         // Recovery blocks for seconds: off the threads that answer "recovering" meanwhile.
         let open: @Sendable () async throws -> MallEngine = {
@@ -100,9 +121,11 @@ enum MallServer {
         // Port 0 asks for any free port: the API's would differ from the listener's, so there is none then.
         let engine = settings.port == 0
             ? try await open()
-            : try await RecoveringListener(host: settings.host, port: settings.port, logger: logger).whileRecovering(open)
+            : try await RecoveringListener(host: settings.host, port: settings.port, sandbox: settings.sandbox, logger: logger)
+                .whileRecovering(open)
         logger.info("recovered", metadata: ["recovery": "\(engine.recoveryReport)", "wal": "\(engine.walRecovery)"])
-        var services = try await makeServices(engine: engine, dataDirectory: settings.engine.dataDirectory, logger: logger)
+        var services = try await makeServices(engine: engine, dataDirectory: settings.engine.dataDirectory,
+                                              sandbox: settings.sandbox, logger: logger)
         try await bootstrapAdmin(engine: engine, logger: logger)
         let archive = try ArchiveWiring.make(engine: engine, logger: logger)
         if let archive {
@@ -130,23 +153,96 @@ enum MallServer {
         logger.info("stopped; write-ahead log synced", metadata: ["durableLsn": "\(engine.durableLSN)"])
     }
 
-    static func makeServices(engine: MallEngine, dataDirectory: String, logger: Logger) async throws -> MallServices {
+    static func makeServices(engine: MallEngine, dataDirectory: String, sandbox: Bool, logger: Logger) async throws -> MallServices {
         let secrets = SecretStore(directory: dataDirectory + "/secrets")
         let jwtSecret = try Environment.string("MALL_JWT_SECRET").map { Array($0.utf8) } ?? secrets.jwtSecret()
         // TokenService traps on a short secret; a setting or a file must be refused with a reason instead.
         let tokens = try await TokenService(secret: jwtSecret)
-        let login: any WeChatLoginClient
-        if let appID = Environment.string("MALL_WECHAT_APP_ID"), let appSecret = Environment.string("MALL_WECHAT_APP_SECRET") {
-            login = HTTPLoginClient(
+        let login = makeLogin(sandbox: sandbox, logger: logger)
+        let payments: PaymentService
+        if sandbox {
+            payments = PaymentService(sandbox: try secrets.sandboxPayGateway())
+        } else {
+            // No merchant configuration exists yet: without the sandbox nothing can be paid, and it says so.
+            payments = .unconfigured
+            logger.warning("WeChat Pay off: no merchant is configured and --sandbox is off; paying an order and the payment notification answer 503")
+        }
+        return MallServices(engine: engine, tokens: tokens, login: login, payments: payments,
+                            phoneNumbers: makePhoneNumbers(sandbox: sandbox, logger: logger),
+                            protection: try makeProtection(engine: engine, logger: logger), sandbox: sandbox)
+    }
+
+    /// WeChat's phone-number API (with its access token kept fresh), the sandbox one under
+    /// --sandbox, or nil: binding then answers 503 naming the settings.
+    static func makePhoneNumbers(sandbox: Bool, logger: Logger) -> (any WeChatPhoneNumberClient)? {
+        if sandbox { return SandboxPhoneNumberClient() }
+        guard let appID = Environment.string("MALL_WECHAT_APP_ID"), let appSecret = Environment.string("MALL_WECHAT_APP_SECRET") else {
+            return nil
+        }
+        let baseURL = Environment.string("MALL_WECHAT_API_BASE_URL") ?? "https://api.weixin.qq.com"
+        let tokens = WeChatAccessTokenProvider(baseURL: baseURL, appID: appID, appSecret: appSecret, httpClient: .shared)
+        return HTTPPhoneNumberClient(baseURL: baseURL, appID: appID, accessTokens: tokens, httpClient: .shared)
+    }
+
+    /// Rate limits (defaults in `RateLimitPolicy`), trusted proxies (MALL_TRUSTED_PROXIES, exact
+    /// addresses, comma-separated), request signing (on when MALL_REQUEST_SIGNING_KEY is set, at
+    /// least 32 bytes) and HSTS (MALL_BEHIND_HTTPS=1). A bad value stops the server, naming it.
+    static func makeProtection(engine: MallEngine, logger: Logger) throws -> MallServices.Protection {
+        let proxies = (Environment.string("MALL_TRUSTED_PROXIES") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let clientAddress: ClientAddressResolver
+        do {
+            clientAddress = try ClientAddressResolver(trustedProxies: proxies)
+        } catch {
+            throw ValidationError("MALL_TRUSTED_PROXIES: \(error)")
+        }
+        var signing: RequestSignatureVerifier?
+        if let key = Environment.string("MALL_REQUEST_SIGNING_KEY") {
+            var configuration = RequestSignatureConfiguration()
+            configuration.isEnabled = true
+            configuration.keyBytes = Array(key.utf8)
+            do {
+                signing = try RequestSignatureVerifier(configuration: configuration, nowMs: { engine.nowMs })
+            } catch {
+                throw ValidationError("MALL_REQUEST_SIGNING_KEY: \(error)")
+            }
+            logger.info("request signing: on for /api/v1 (X-Mall-Timestamp, X-Mall-Nonce, X-Mall-Signature)")
+        }
+        var rateLimits = RateLimitPolicy()
+        for routeClass in RouteClass.allCases {
+            let name = "MALL_RATE_LIMIT_" + routeClass.rawValue.uppercased()
+            guard let value = Environment.string(name) else { continue }
+            guard let rule = RateLimitRule(setting: value) else {
+                throw ValidationError("\(name) must be <requests>/<seconds>, e.g. 30/60, with 1 to \(RateLimitRule.limitMax) requests and 1 to 86400 seconds")
+            }
+            rateLimits[routeClass] = rule
+        }
+        var headers = SecurityHeadersConfiguration()
+        headers.isBehindHTTPS = try Environment.isOn("MALL_BEHIND_HTTPS")
+        return MallServices.Protection(rateLimits: rateLimits, clientAddress: clientAddress, signing: signing, headers: headers)
+    }
+
+    /// The sandbox only when asked for; real credentials otherwise; and with neither, a client that
+    /// answers 503 naming what is missing, never a silent sandbox (DESIGN "External services").
+    static func makeLogin(sandbox: Bool, logger: Logger) -> any WeChatLoginClient {
+        let appID = Environment.string("MALL_WECHAT_APP_ID")
+        let appSecret = Environment.string("MALL_WECHAT_APP_SECRET")
+        if sandbox {
+            if appID != nil || appSecret != nil {
+                logger.warning("WeChat login: sandbox (--sandbox wins); MALL_WECHAT_APP_ID and MALL_WECHAT_APP_SECRET are ignored")
+            }
+            return SandboxLoginClient()
+        }
+        if let appID, let appSecret {
+            logger.info("WeChat login: live", metadata: ["appId": "\(appID)"])
+            return HTTPLoginClient(
                 baseURL: Environment.string("MALL_WECHAT_API_BASE_URL") ?? "https://api.weixin.qq.com",
                 appID: appID, appSecret: appSecret, httpClient: .shared)
-            logger.info("WeChat login: live", metadata: ["appId": "\(appID)"])
-        } else {
-            login = SandboxLoginClient()
-            logger.info("WeChat login: sandbox (no MALL_WECHAT_APP_SECRET); each login code maps to its own sandbox user, the same one every time")
         }
-        let payments = PaymentService(sandbox: try secrets.sandboxPayGateway())
-        return MallServices(engine: engine, tokens: tokens, login: login, payments: payments)
+        let missing = [("MALL_WECHAT_APP_ID", appID), ("MALL_WECHAT_APP_SECRET", appSecret)].filter { $0.1 == nil }.map(\.0)
+        let remedy = "set \(missing.joined(separator: " and ")), or start it with --sandbox (MALL_SANDBOX=1) for local runs"
+        logger.warning("WeChat login off: \(missing.joined(separator: " and ")) not set and --sandbox is off; logins answer 503")
+        return UnconfiguredLoginClient(remedy: remedy)
     }
 
     /// MALL_ADMIN_USERNAME / MALL_ADMIN_PASSWORD create the first admin, or reset its password when it changed.

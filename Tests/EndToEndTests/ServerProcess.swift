@@ -21,7 +21,8 @@ struct ServerExit: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The built `mall` binary running `serve` on a free port and a temp data
-/// directory. Its stdout and stderr go to `server.log` next to the data
+/// directory, with `--sandbox` (fake WeChat login and payments) unless a test
+/// asks for a server without it. Its stdout and stderr go to `server.log` next to the data
 /// directory; restarts reuse the data directory (and append to the log).
 /// Not Sendable: one test drives it; other tasks get only the pid.
 final class ServerProcess {
@@ -34,6 +35,7 @@ final class ServerProcess {
     var dataDirectory: URL { rootDirectory.appendingPathComponent("data") }
     var logFile: URL { rootDirectory.appendingPathComponent("server.log") }
     let extraArguments: [String]
+    let isSandbox: Bool
     private(set) var port = 0
     private(set) var starts = 0
     private var process: Process?
@@ -63,8 +65,9 @@ final class ServerProcess {
     /// MALL_ variables the server gets on top of the admin account (the test's own MALL_ ones are cleared).
     let environment: [String: String]
 
-    init(extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+    init(extraArguments: [String] = [], environment: [String: String] = [:], sandbox: Bool = true) throws {
         self.environment = environment
+        isSandbox = sandbox
         binary = try Self.locateBinary()
         rootDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("mall-e2e-\(UUID().uuidString.prefix(8))")
@@ -87,10 +90,13 @@ final class ServerProcess {
         let process = Process()
         process.executableURL = binary
         process.arguments = ["serve", "--data-dir", dataDirectory.path, "--host", "127.0.0.1", "--port", String(port),
-                             "--fsync", "always"] + extraArguments
+                             "--fsync", "always"] + (isSandbox ? ["--sandbox"] : []) + extraArguments
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MALL_") }
         environment["MALL_ADMIN_USERNAME"] = Self.adminUsername
         environment["MALL_ADMIN_PASSWORD"] = Self.adminPassword
+        // Every test client comes from 127.0.0.1, and the rushes log in thousands of buyers:
+        // limits above any test's traffic unless a test sets its own.
+        for routeClass in ["LOGIN", "WRITE", "READ", "SECKILL"] { environment["MALL_RATE_LIMIT_\(routeClass)"] = "1000000/1" }
         environment.merge(self.environment) { _, added in added }
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
@@ -197,9 +203,10 @@ final class ServerProcess {
 func withMallServer(
     arguments: [String] = [],
     environment: [String: String] = [:],
+    sandbox: Bool = true,
     _ body: (ServerProcess, MallClient) async throws -> Void
 ) async throws {
-    let server = try ServerProcess(extraArguments: arguments, environment: environment)
+    let server = try ServerProcess(extraArguments: arguments, environment: environment, sandbox: sandbox)
     defer { server.destroy() }
     var configuration = HTTPClient.Configuration()
     configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 512)

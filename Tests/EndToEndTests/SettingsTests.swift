@@ -11,6 +11,7 @@ extension EndToEnd {
                   ("MALL_JWT_SECRET", "too-short", "JWT secret"),
                   ("MALL_ARCHIVE_POOL_SIZE", "-1", "MALL_ARCHIVE_POOL_SIZE"),
                   ("MALL_ARCHIVE_INTERVAL_MS", "99999999999999999999", "MALL_ARCHIVE_INTERVAL_MS"),
+                  ("MALL_SANDBOX", "maybe", "MALL_SANDBOX"),
               ])
         func outOfRange(name: String, value: String, named: String) async throws {
             var environment = [name: value]

@@ -30,7 +30,7 @@ struct BoundsTests {
                 skuName: String(repeating: "x", count: 100), spec: Dictionary(uniqueKeysWithValues: (0..<10).map { ("k\($0)", "v") }),
                 skus: MallEngine.skusPerProductMax))
             #expect(atBounds.status == 201, "\(atBounds.raw)")
-            let lsn = app.engine.durableLSN
+            let mark = app.writeMark
             let cases: [(json: [String: Any], field: String)] = [
                 (Self.product(priceFen: MallLimits.priceFenMax + 1), "skus[0].priceFen"),
                 (Self.product(priceFen: -1), "skus[0].priceFen"),
@@ -57,7 +57,7 @@ struct BoundsTests {
                 #expect(reply.status == 400 && reply.code == 400, "\(field): \(reply.raw)")
                 #expect(faultyFields(reply).contains(field), "\(field): \(reply.raw)")
             }
-            #expect(app.engine.durableLSN == lsn)
+            #expect(app.wroteOnlyAudit(since: mark))
         }
         await app.close()
     }
@@ -77,7 +77,7 @@ struct BoundsTests {
             let atBounds = try await client.call(.post, "/admin/v1/seckill/activities", token: admin, json: activity(
                 ["seckillPriceFen": MallLimits.priceFenMax, "stock": MallLimits.stockMax, "limitPerUser": MallLimits.limitPerUserMax]))
             #expect(atBounds.status == 201, "\(atBounds.raw)")
-            let lsn = app.engine.durableLSN
+            let mark = app.writeMark
             let cases: [(json: [String: Any], field: String)] = [
                 (activity(["seckillPriceFen": MallLimits.priceFenMax + 1]), "items[0].seckillPriceFen"),
                 (activity(["seckillPriceFen": Int64.min]), "items[0].seckillPriceFen"),
@@ -96,7 +96,7 @@ struct BoundsTests {
                 #expect(reply.status == 400, "\(field): \(reply.raw)")
                 #expect(faultyFields(reply).contains(field), "\(field): \(reply.raw)")
             }
-            #expect(app.engine.durableLSN == lsn)
+            #expect(app.wroteOnlyAudit(since: mark))
 
             let user = try await client.userToken(code: "bounds")
             let buy = "/api/v1/seckill/activities/\(activityID)/orders"

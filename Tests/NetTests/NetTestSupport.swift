@@ -10,7 +10,8 @@ import Testing
 import WAL
 import WeChat
 
-/// A router over a real engine in a temporary directory, with sandbox WeChat.
+/// A router over a real engine in a temporary directory, with sandbox WeChat
+/// (as `mall serve --sandbox`) unless a test asks for a server without it.
 struct TestApp {
     let directory: String
     let engine: MallEngine
@@ -19,12 +20,23 @@ struct TestApp {
 
     static let adminPassword = "s3cret-passw0rd"
 
+    /// Router tests have no peer address, so every request shares one IP key: limits far
+    /// above any test's traffic, except in the tests of the limits themselves.
+    static var generousLimits: RateLimitPolicy {
+        var policy = RateLimitPolicy()
+        for routeClass in RouteClass.allCases { policy[routeClass] = .perSecond(RateLimitRule.limitMax) }
+        return policy
+    }
+    static let loginRemedy = "set MALL_WECHAT_APP_ID and MALL_WECHAT_APP_SECRET, or start it with --sandbox"
+
     /// - Parameters:
     ///   - reports: the back-office report service; nil answers 503 as with no archive.
     ///   - isDurable: false skips fdatasync, for tests that write thousands of records.
     ///   - segmentIO: the WAL's file access; tests inject a failing fdatasync through it.
+    ///   - sandbox: false builds what `mall serve` builds with no WeChat credentials and no `--sandbox`.
     static func make(name: String = #function, reports: (any ReportService)? = nil, isDurable: Bool = true,
-                     segmentIO: any SegmentIO = PosixSegmentIO()) async throws -> TestApp {
+                     segmentIO: any SegmentIO = PosixSegmentIO(), sandbox: Bool = true,
+                     rateLimits: RateLimitPolicy = TestApp.generousLimits) async throws -> TestApp {
         let directory = NSTemporaryDirectory() + "mall-net-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
         var configuration = EngineConfiguration(dataDirectory: directory)
         configuration.shardCount = 4
@@ -34,9 +46,11 @@ struct TestApp {
         let clock = ManualClock(nowMs: Int64(Date().timeIntervalSince1970 * 1000))
         let engine = try MallEngine.open(configuration, clock: clock, logger: Logger(label: "net-test"))
         _ = try await engine.upsertAdmin(username: "admin", passwordHash: try await AdminPasswords.hash(adminPassword), role: "super_admin")
+        let login: any WeChatLoginClient = sandbox ? SandboxLoginClient() : UnconfiguredLoginClient(remedy: Self.loginRemedy)
         let services = MallServices(
-            engine: engine, tokens: try await TokenService(secret: Array(repeating: 7, count: 32)), login: SandboxLoginClient(),
-            payments: PaymentService(sandbox: try SandboxPayGateway.generate()), reports: reports)
+            engine: engine, tokens: try await TokenService(secret: Array(repeating: 7, count: 32)), login: login,
+            payments: sandbox ? PaymentService(sandbox: try SandboxPayGateway.generate()) : .unconfigured, reports: reports,
+            phoneNumbers: sandbox ? SandboxPhoneNumberClient() : nil, protection: MallServices.Protection(rateLimits: rateLimits), sandbox: sandbox)
         return TestApp(directory: directory, engine: engine, clock: clock, services: services)
     }
 
@@ -47,6 +61,15 @@ struct TestApp {
     func close() async {
         await engine.close()
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Where the WAL and the audit log stand, to check later that a refused request wrote
+    /// nothing but its audit entry (every back-office write is audited, refused ones too).
+    var writeMark: (lsn: UInt64, audited: Int) { (engine.durableLSN, engine.settings.audit.count) }
+
+    /// Whether only audit entries were logged since `mark`.
+    func wroteOnlyAudit(since mark: (lsn: UInt64, audited: Int)) -> Bool {
+        engine.durableLSN - mark.lsn == UInt64(engine.settings.audit.count - mark.audited)
     }
 
     var application: some ApplicationProtocol {

@@ -61,7 +61,9 @@ struct OpenAPIRulesTests {
     @Test("every request body refuses unknown fields and bounds every string, number, array and map it takes")
     func everyRequestFieldIsBounded() throws {
         let names = ["WeChatLoginRequest", "RefreshRequest", "AdminLoginRequest", "CreateProductRequest",
-                     "CreateSeckillActivityRequest", "SeckillPurchaseRequest"]
+                     "CreateSeckillActivityRequest", "SeckillPurchaseRequest", "PasswordChangeRequest", "CreateAdminRequest",
+                     "UpdateAdminRequest", "BanRequest", "ProfileUpdateRequest", "PhoneCodeRequest", "RealNameRequest",
+                     "AddressRequest", "AddressParseRequest"]
         func check(_ schema: [String: Any], at path: String) {
             switch schema["type"] as? String {
             case "object":
@@ -75,8 +77,12 @@ struct OpenAPIRulesTests {
             case "array":
                 #expect(schema["maxItems"] != nil && schema["minItems"] != nil, "\(path): array without bounds")
                 check(schema["items"] as? [String: Any] ?? [:], at: path + "[]")
+            case "string" where schema["enum"] != nil:
+                #expect((schema["enum"] as? [String])?.isEmpty == false, "\(path): empty enumeration")
             case "string":
                 #expect(schema["maxLength"] != nil && schema["pattern"] != nil, "\(path): string without bounds")
+            case "boolean":
+                break
             case "integer":
                 #expect(schema["minimum"] != nil && schema["maximum"] != nil, "\(path): integer without bounds")
             default:
@@ -110,6 +116,10 @@ struct OpenAPIRulesTests {
             CreateProductRequest.nameRule, CreateProductRequest.specKeyRule, EntityID.rule, WeChatLoginRequest.codeRule,
             RefreshRequest.tokenRule, AdminLoginRequest.passwordRule, AdminLoginRequest.usernameRule,
             SeckillPurchaseRequest.idempotencyKeyRule, ReportParameters.cursorRule, ReportParameters.orderNoRule,
+            AdminRules.usernameRule, AdminRules.passwordRule, BanRequest.reasonRule, AdminAccountController.searchRule,
+            AdminAccountController.phoneSearchRule, ProfileUpdateRequest.nicknameRule, ProfileUpdateRequest.avatarRule,
+            RealNameRequest.nameRule, RealNameRequest.idNumberRule, AddressRequest.nameRule, AddressRequest.phoneRule,
+            AddressRequest.regionCodeRule, AddressRequest.detailRule, AddressParseRequest.textRule,
         ]
         let seed = FuzzSeed.make("patterns")
         var random = SeededGenerator(seed: seed)
@@ -186,6 +196,54 @@ struct OpenAPIRulesTests {
             }
         }
         #expect(links >= 10)
+    }
+
+    @Test("every admin operation states the permission the router checks; public ones state none")
+    func adminPermissionsStated() throws {
+        let paths = try #require(try Self.document()["paths"] as? [String: [String: Any]])
+        var stated = 0
+        for (path, operations) in paths where path.hasPrefix("/admin/v1/") {
+            for (method, operation) in operations {
+                let operation = try #require(operation as? [String: Any])
+                let key = "\(method.uppercased()) \(path)"
+                if AdminPermissions.publicRoutes.contains(key) {
+                    #expect(operation["x-permission"] == nil, "\(key)")
+                    continue
+                }
+                let permission = try #require(AdminPermissions.byRoute[key], "\(key) has no permission in AdminPermissions")
+                #expect(operation["x-permission"] as? String == permission, "\(key)")
+                let sentence = permission.isEmpty ? "Any signed-in admin" : "`\(permission)`"
+                #expect((operation["description"] as? String)?.contains(sentence) == true, "\(key)")
+                #expect(((operation["responses"] as? [String: Any])?["403"] != nil) == !permission.isEmpty, "\(key)")
+                stated += 1
+            }
+        }
+        #expect(stated == AdminPermissions.byRoute.count)
+    }
+
+    @Test("the profile routes, documented ahead of their handlers, name only schemas and operations that exist")
+    func profileRoutesResolve() throws {
+        let document = try Self.document()
+        let components = try #require(document["components"] as? [String: Any])
+        let schemas = Set(try #require(components["schemas"] as? [String: Any]).keys)
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var operationIDs = Set(paths.values.flatMap { $0.values.compactMap { ($0 as? [String: Any])?["operationId"] as? String } })
+        var texts: [String] = []
+        for route in OpenAPIDocument.profileRoutes {
+            let operation = try #require(try JSONSerialization.jsonObject(with: Data(route.operation.json.utf8)) as? [String: Any])
+            operationIDs.insert(try #require(operation["operationId"] as? String))
+            #expect(route.path.hasPrefix("/api/v1/") && ["get", "post", "put", "delete"].contains(route.method), "\(route.path)")
+            texts.append(route.operation.json)
+        }
+        #expect(OpenAPIDocument.profileRoutes.count == 10)
+        let reference = try NSRegularExpression(pattern: #""(?:\$ref|operationId)":"(?:#/components/schemas/)?([A-Za-z]+)""#)
+        for text in texts {
+            for match in reference.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                guard let range = Range(match.range(at: 1), in: text) else { continue }
+                let name = String(text[range])
+                #expect(schemas.contains(name) || operationIDs.contains(name), "\(name) resolves to nothing")
+            }
+        }
     }
 
     @Test("Net's report limits are the archive's, so a request Net lets through is never refused by the archive")

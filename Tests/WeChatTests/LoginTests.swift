@@ -73,7 +73,7 @@ final class FakeCode2SessionHost: Sendable {
         }
         let query = request.query
         guard query["appid"] == appID else { return .json(#"{"errcode":40013,"errmsg":"invalid appid"}"#) }
-        guard query["secret"] == appSecret else { return .json(#"{"errcode":40001,"errmsg":"invalid credential"}"#) }
+        guard query["secret"] == appSecret else { return .json(#"{"errcode":40125,"errmsg":"invalid appsecret"}"#) }
         guard query["grant_type"] == "authorization_code" else {
             return .json(#"{"errcode":40002,"errmsg":"invalid grant_type"}"#)
         }
@@ -82,7 +82,12 @@ final class FakeCode2SessionHost: Sendable {
         case "rate-limited": return .json(#"{"errcode":45011,"errmsg":"api minute-quota reach limit rid: 1"}"#)
         case "busy": return .json(#"{"errcode":"-1","errmsg":"system error"}"#)  // errcode as a string
         case "risky": return .json(#"{"errcode":40226,"errmsg":"high risk user"}"#)
+        case "credential": return .json(#"{"errcode":40001,"errmsg":"invalid credential"}"#)
+        case "ip-not-allowed": return .json(#"{"errcode":40164,"errmsg":"invalid ip, not in whitelist"}"#)
+        case "undocumented": return .json(#"{"errcode":"48001","errmsg":"api unauthorized"}"#)
         case "garbled": return .json("<html>gateway</html>")
+        case "http-502": return .json(#"{"errcode":-1}"#, status: 502)
+        case "huge-body": return .json(#"{"openid":"o1","session_key":"a2V5","x":"\#(String(repeating: "z", count: 100_000))"}"#)
         case "huge-errcode": return .json(#"{"errcode":1e300,"errmsg":"x"}"#)
         case "overflowing-errcode": return .json(#"{"errcode":92233720368547758070,"errmsg":"x"}"#)
         case "fractional-errcode": return .json(#"{"errcode":-1.5,"errmsg":"x"}"#)
@@ -136,30 +141,40 @@ struct HTTPLoginClientTests {
         }
     }
 
-    @Test("45011 is reported as rate limiting")
+    @Test("45011 is reported as rate limiting, not retryable at once")
     func rateLimited() async {
-        await #expect(throws: WeChatError.rateLimited) { try await client.session(forCode: "rate-limited") }
+        do {
+            _ = try await client.session(forCode: "rate-limited")
+            Issue.record("a rate-limited login must fail")
+        } catch {
+            #expect(error == .rateLimited(errcode: 45011, errmsg: "api minute-quota reach limit rid: 1"))
+            #expect(!error.isRetryable)
+        }
     }
 
-    @Test("a string errcode of -1 is parsed and marked retryable")
+    @Test("a string errcode of -1 is parsed as system busy and marked retryable")
     func systemBusyAsString() async {
         do {
             _ = try await client.session(forCode: "busy")
             Issue.record("busy must fail")
         } catch {
-            #expect(error == .upstream(errcode: -1, errmsg: "system error"))
+            #expect(error == .systemBusy(errmsg: "system error"))
             #expect(error.isRetryable)
         }
     }
 
-    @Test("a high-risk user (40226) surfaces as an upstream error with its errcode")
+    @Test("a high-risk user (40226) is a refused login, not retryable")
     func loginRefused() async {
-        await #expect(throws: WeChatError.upstream(errcode: WeChatError.errcodeLoginRefused, errmsg: "high risk user")) {
-            try await client.session(forCode: "risky")
+        do {
+            _ = try await client.session(forCode: "risky")
+            Issue.record("a high-risk user must be refused")
+        } catch {
+            #expect(error == .loginRefused(errmsg: "high risk user"))
+            #expect(!error.isRetryable)
         }
     }
 
-    @Test("a wrong AppSecret is reported without leaking the secret")
+    @Test("a wrong AppSecret (40125) is a configuration error whose text hides the secret")
     func wrongSecret() async throws {
         let wrong = HTTPLoginClient(
             baseURL: host.server.baseURL, appID: FakeCode2SessionHost.appID, appSecret: "the-wrong-secret")
@@ -167,8 +182,41 @@ struct HTTPLoginClientTests {
             _ = try await wrong.session(forCode: "good-3")
             Issue.record("a wrong secret must fail")
         } catch {
-            #expect(error == .upstream(errcode: 40001, errmsg: "invalid credential"))
+            #expect(error == .misconfigured(errcode: 40125, errmsg: "invalid appsecret"))
+            #expect(!error.isRetryable)
             #expect(!error.description.contains("the-wrong-secret"))
+        }
+    }
+
+    @Test("a wrong AppID (40013) is a configuration error")
+    func wrongAppID() async {
+        let wrong = HTTPLoginClient(
+            baseURL: host.server.baseURL, appID: "wx0000000000000099", appSecret: FakeCode2SessionHost.appSecret)
+        await #expect(throws: WeChatError.misconfigured(errcode: 40013, errmsg: "invalid appid")) {
+            try await wrong.session(forCode: "good-4")
+        }
+    }
+
+    @Test("40001 (credential) and 40164 (IP not allowed) are configuration errors; an undocumented errcode is upstream")
+    func otherErrcodes() async {
+        await #expect(throws: WeChatError.misconfigured(errcode: 40001, errmsg: "invalid credential")) {
+            try await client.session(forCode: "credential")
+        }
+        await #expect(throws: WeChatError.misconfigured(errcode: 40164, errmsg: "invalid ip, not in whitelist")) {
+            try await client.session(forCode: "ip-not-allowed")
+        }
+        await #expect(throws: WeChatError.upstream(errcode: 48001, errmsg: "api unauthorized")) {
+            try await client.session(forCode: "undocumented")
+        }
+    }
+
+    @Test("an oversized body or a non-200 status is a bad response, not a transport error")
+    func oversizedOrNon200() async {
+        await #expect(throws: WeChatError.badResponse("body larger than 65536 bytes")) {
+            try await client.session(forCode: "huge-body")
+        }
+        await #expect(throws: WeChatError.badResponse("HTTP status 502")) {
+            try await client.session(forCode: "http-502")
         }
     }
 
@@ -189,7 +237,7 @@ struct HTTPLoginClientTests {
 
     @Test("WeChat's errmsg is cut to 256 characters before it reaches an error or a log")
     func longErrmsgBounded() async {
-        await #expect(throws: WeChatError.upstream(errcode: 40226, errmsg: String(repeating: "m", count: 256))) {
+        await #expect(throws: WeChatError.loginRefused(errmsg: String(repeating: "m", count: 256))) {
             try await client.session(forCode: "long-errmsg")
         }
     }

@@ -189,7 +189,8 @@ public enum AdminRole: String, Sendable, CaseIterable {
         switch self {
         case .superAdmin: Set(Permission.all)
         case .admin: Set(Permission.all.filter { !$0.hasPrefix("admin:") })
-        case .operator: Set(Permission.all.filter { $0.hasSuffix(":read") })
+        // Reads the shop, not the back office's own accounts and audit trail.
+        case .operator: Set(Permission.all.filter { $0.hasSuffix(":read") && !$0.hasPrefix("admin:") && !$0.hasPrefix("audit:") })
         }
     }
 }

@@ -2,6 +2,8 @@
 /// back-office admins: accounts, permissions, lockouts and the audit log.
 extension MallEngine {
     public static let adminRoles: Set<String> = Set(AdminRole.allCases.map(\.rawValue))
+    /// How the refusal of a banned user's login or refresh begins.
+    public static let bannedPrefix = "this account is banned"
 
     /// Finds or registers the user of a WeChat openid.
     /// - Returns: the user and whether this login created it.
@@ -46,7 +48,7 @@ extension MallEngine {
         switch subject {
         case .user(let userID):
             _ = try await changeUser(userID, atMs: nowMs) { _, identity throws(EngineError) in
-                guard !identity.banned else { throw .unauthorized("this account is banned: \(identity.banReason)") }
+                guard !identity.banned else { throw .unauthorized("\(Self.bannedPrefix): \(identity.banReason)") }
                 return .sessionOpened(opened)
             }
         case .admin(let adminID):
@@ -81,7 +83,7 @@ extension MallEngine {
         switch subject {
         case .user(let userID):
             event = try await changeUser(userID, atMs: nowMs) { _, identity throws(EngineError) in
-                guard !identity.banned else { throw .unauthorized("this account is banned: \(identity.banReason)") }
+                guard !identity.banned else { throw .unauthorized("\(Self.bannedPrefix): \(identity.banReason)") }
                 return try decide(identity.sessions)
             }?.0
         case .admin(let adminID):

@@ -20,6 +20,9 @@ public enum APICode: Int, CaseIterable, Sendable {
     case couponNotUsable = 40904
     case orderStateForbids = 40905
     case orderBusy = 40906
+    case sessionEnded = 40101
+    case accountBanned = 40301
+    case loginLocked = 42901
 
     public var status: HTTPResponse.Status {
         let statusCode = rawValue >= 10_000 ? rawValue / 100 : rawValue
@@ -46,6 +49,9 @@ public enum APICode: Int, CaseIterable, Sendable {
         case .couponNotUsable: "coupon not usable"
         case .orderStateForbids: "the order's status does not allow this"
         case .orderBusy: "the order is being updated; retry"
+        case .sessionEnded: "the session has ended (logged out, signed in elsewhere too often, token reused, or the account changed): log in again"
+        case .accountBanned: "this account is banned"
+        case .loginLocked: "too many failed logins: the account is locked for a while"
         }
     }
 }

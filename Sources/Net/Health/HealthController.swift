@@ -7,11 +7,13 @@ import WAL
 /// once recovery has finished, so `/readyz` is unreachable while it runs; after
 /// it, `/readyz` answers 200 only while writes can be acknowledged, and 503
 /// with the reason once the WAL writer has failed. Its detail says what
-/// recovery did and whether the archive is on.
+/// recovery did, whether the archive is on and whether login and payments are
+/// the sandbox's.
 struct HealthController {
     let engine: MallEngine
     let metrics: MallMetrics
     let archiveStatus: @Sendable () async -> ArchiveStatus
+    let sandbox: Bool
 
     func addRoutes(to router: Router<MallRequestContext>) {
         router.get("healthz") { _, _ in Envelope(["status": "ok"]) }
@@ -27,13 +29,16 @@ struct HealthController {
         var durableLsn: UInt64
         var fsync: String
         var archive: ArchiveStatus
+        /// Started with `--sandbox`: logins and payments are fake.
+        var sandbox: Bool
     }
 
     @Sendable func ready(_ request: Request, context: MallRequestContext) async throws -> Response {
         let fsync = engine.configuration.fsyncPolicy == .always ? "always" : "none (NOT DURABLE: benchmarks only)"
         let failure = engine.writeFailure.map { "the write-ahead log failed; no write is acknowledged until a restart: \($0)" }
         let readiness = Readiness(ready: failure == nil, reason: failure, recovery: engine.recoveryReport.description,
-                                  durableLsn: engine.durableLSN, fsync: fsync, archive: await archiveStatus())
+                                  durableLsn: engine.durableLSN, fsync: fsync, archive: await archiveStatus(),
+                                  sandbox: sandbox)
         var envelope = Envelope(readiness)
         if let failure {
             (envelope.code, envelope.message, envelope.status) = (APICode.unavailable.rawValue, failure, APICode.unavailable.status)
@@ -42,7 +47,7 @@ struct HealthController {
     }
 
     @Sendable func prometheus(_ request: Request, context: MallRequestContext) async throws -> Response {
-        metrics.refresh(engine: engine, archive: await archiveStatus())
+        metrics.refresh(engine: engine, archive: await archiveStatus(), sandbox: sandbox)
         var buffer: [UInt8] = []
         metrics.registry.emit(into: &buffer)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
@@ -74,6 +79,7 @@ public final class MallMetrics: Sendable {
     private let walFsyncs: Gauge
     private let archiveLagRecords: Gauge
     private let archiveLagSeconds: Gauge
+    private let sandbox: Gauge
 
     public init() {
         durableLSN = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "wal_durable", unitName: "lsn", helpText: "Highest LSN fsynced to the write-ahead log"))
@@ -82,9 +88,10 @@ public final class MallMetrics: Sendable {
         walFsyncs = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "wal_fsyncs", unitName: "total", helpText: "fdatasync calls since start"))
         archiveLagRecords = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "archive_lag", unitName: "records", helpText: "WAL records not yet archived to PostgreSQL"))
         archiveLagSeconds = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "archive_lag", unitName: "seconds", helpText: "Age of the oldest WAL record not yet archived"))
+        sandbox = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "mall", metricName: "sandbox", unitName: "", helpText: "1 when started with --sandbox: logins and payments are fake"))
     }
 
-    func refresh(engine: MallEngine, archive: ArchiveStatus) {
+    func refresh(engine: MallEngine, archive: ArchiveStatus, sandbox isSandbox: Bool) {
         let statistics = engine.walStatistics
         durableLSN.set(Double(engine.durableLSN))
         walFrames.set(Double(statistics.framesWritten))
@@ -92,5 +99,6 @@ public final class MallMetrics: Sendable {
         walFsyncs.set(Double(statistics.fsyncs))
         archiveLagRecords.set(Double(archive.lagRecords ?? 0))
         archiveLagSeconds.set(archive.lagSeconds ?? 0)
+        sandbox.set(isSandbox ? 1.0 : 0.0)
     }
 }

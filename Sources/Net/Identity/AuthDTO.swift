@@ -1,23 +1,32 @@
-/// `POST /api/v1/auth/wechat/login`: the code from `wx.login` (real ones are 32 characters).
+/// `POST /api/v1/auth/wechat/login`: the code from `wx.login` (real ones are 32 characters),
+/// and for a phone-number login the code of the phone-number button too. Also the body of
+/// `POST /api/v1/users/me/phone`, which takes `code` alone.
 struct WeChatLoginRequest: Decodable, Sendable {
     var code: String
+    var phoneCode: String?
 
     static let codeRule = TextRule(.visibleASCII, 1...128)
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case code }
+    enum CodingKeys: String, CodingKey, CaseIterable { case code, phoneCode }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
         code = try container.required(String.self, .code)
+        phoneCode = try container.optional(String.self, .phoneCode)
     }
 
     init(code: String) { self.code = code }
 
     func validated() throws(APIError) -> String {
+        try validatedWithPhone().code
+    }
+
+    func validatedWithPhone() throws(APIError) -> (code: String, phoneCode: String?) {
         var validation = Validation()
         validation.text(code, "code", Self.codeRule)
+        if let phoneCode { validation.text(phoneCode, "phoneCode", Self.codeRule) }
         try validation.check()
-        return code
+        return (code, phoneCode)
     }
 }
 

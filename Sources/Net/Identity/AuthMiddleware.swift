@@ -1,16 +1,23 @@
 import Hummingbird
 
-/// Requires a bearer access token of one kind and records the principal.
+import Engine
+
+/// Requires a bearer access token of one kind whose session is still live, and
+/// records the principal. The signature check may come from the verified-token
+/// cache; the session check never does: a logout, a ban, a refresh-token reuse
+/// or an admin's password change refuses the very next request.
 public struct AuthMiddleware: RouterMiddleware {
     public typealias Context = MallRequestContext
     let tokens: TokenService
+    let engine: MallEngine
     let kind: TokenService.Kind
     /// `Bearer ` and a JWT: this server's are about 300 bytes.
     static let headerBytesMax = 4096
 
-    public init(tokens: TokenService, kind: TokenService.Kind) {
-        precondition(kind != .refresh, "refresh tokens never authorize a request")
+    public init(tokens: TokenService, engine: MallEngine, kind: TokenService.Kind) {
+        precondition(kind == .user || kind == .admin, "refresh tokens never authorize a request")
         self.tokens = tokens
+        self.engine = engine
         self.kind = kind
     }
 
@@ -20,11 +27,19 @@ public struct AuthMiddleware: RouterMiddleware {
               header.utf8.count <= Self.headerBytesMax,
               let verified = await tokens.verify(String(header.dropFirst(7)), expecting: kind)
         else { throw APIError(.unauthorized) }
+        let subject: SessionSubject = kind == .admin ? .admin(verified.subjectID) : .user(verified.subjectID)
+        guard engine.sessionIsLive(subject, familyID: verified.familyID) else {
+            throw APIError(.sessionEnded)
+        }
         var context = context
+        context.sessionFamilyID = verified.familyID
         switch kind {
         case .user: context.principal = .user(id: verified.subjectID)
-        case .admin: context.principal = .admin(id: verified.subjectID, username: verified.name ?? "", role: verified.role ?? "")
-        case .refresh: throw APIError(.unauthorized)
+        case .admin:
+            let admin = engine.settings.admin(id: verified.subjectID)
+            context.principal = .admin(id: verified.subjectID, username: admin?.username ?? verified.name ?? "",
+                                       role: admin?.role ?? verified.role ?? "")
+        case .refresh, .adminRefresh: throw APIError(.unauthorized)
         }
         return try await next(request, context)
     }

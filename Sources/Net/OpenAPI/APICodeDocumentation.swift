@@ -22,6 +22,9 @@ enum APICodeDocumentation {
         case .couponNotUsable: "The coupon cannot be used on this order."
         case .orderStateForbids: "The order's status does not allow this action (e.g. paying a cancelled order)."
         case .orderBusy: "The order is being changed by another request: retry."
+        case .sessionEnded: "The access or refresh token belongs to a session that has ended: logout, a ban, a refresh token presented twice (the whole session ends), the account disabled or its password changed, or more than 10 logins since. Log in again."
+        case .accountBanned: "The buyer's account is banned; the message carries the reason. Logging in again does not help."
+        case .loginLocked: "Admin login: too many failed attempts in a row; the `Retry-After` header says when to try again."
         }
     }
 

@@ -25,21 +25,6 @@ extension OpenAPIDocument {
         ]
     }
 
-    static var authRoutes: [Route] {
-        [
-            Route(method: "post", path: "/api/v1/auth/wechat/login", operation: S.operation(
-                "auth", "WeChat login", "Exchanges the `code` from `wx.login` for tokens; registers the buyer on first login.",
-                security: .none, body: S.jsonBody(S.ref("WeChatLoginRequest")), data: S.ref("LoginResponse"),
-                errors: [400, 401, 429, 500, 503])),
-            Route(method: "post", path: "/api/v1/auth/refresh", operation: S.operation(
-                "auth", "Refresh tokens", "Trades a refresh token (7 d) for a new access token and refresh token.",
-                security: .none, body: S.jsonBody(S.ref("RefreshRequest")), data: S.ref("LoginResponse"), errors: [400, 401, 500])),
-            Route(method: "post", path: "/admin/v1/auth/login", operation: S.operation(
-                "auth", "Admin login", "Username and password (1 to 72 bytes) for a back-office access token. Unknown user and wrong password answer alike.",
-                security: .none, body: S.jsonBody(S.ref("AdminLoginRequest")), data: S.ref("AdminLoginResponse"), errors: [400, 401, 500])),
-        ]
-    }
-
     static var catalogRoutes: [Route] {
         [
             Route(method: "post", path: "/admin/v1/products", operation: S.operation(
@@ -123,7 +108,7 @@ extension OpenAPIDocument {
         [
             Route(method: "post", path: "/api/v1/orders/{id}/pay", operation: S.operation(
                 "payments", "Pay my order (sandbox)",
-                "Sandbox mode: pays the order at once through a signed payment notification, verified like one from WeChat Pay. 503 when merchant payments are configured instead.",
+                "Sandbox mode (`mall serve --sandbox`): pays the order at once through a signed payment notification, verified like one from WeChat Pay. 503 naming `--sandbox` on a server started without it.",
                 security: .user, parameters: [S.pathID("Order id.")], data: S.ref("Order"),
                 errors: [400, 401, 404, 40905, 40906, 500, 503])),
             Route(method: "post", path: "/api/v1/payments/wechat/notify", operation: notifyOperation),
@@ -151,6 +136,7 @@ extension OpenAPIDocument {
                 "400": ["description": "Malformed notification: `{\"code\":\"FAIL\",\"message\":\"...\"}`; WeChat Pay retries."],
                 "401": ["description": "Signature, serial or clock check failed: `{\"code\":\"FAIL\",\"message\":\"...\"}`."],
                 "500": ["description": "Not processed; WeChat Pay retries."],
+                "503": ["description": "No payment gateway on this server (neither a merchant nor `--sandbox`): `{\"code\":\"FAIL\",\"message\":\"...\"}`; WeChat Pay retries."],
             ],
         ]
     }

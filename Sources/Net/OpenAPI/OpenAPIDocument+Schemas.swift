@@ -43,39 +43,6 @@ extension OpenAPIDocument {
         ]
     }
 
-    private static var identitySchemas: [(key: String, value: OpenAPIValue)] {
-        [
-            ("WeChatLoginRequest", S.object("", required: ["code"], closed: true, [
-                "code": WeChatLoginRequest.codeRule.schema("The code from wx.login.", example: "0a3Xkq000sS9VQ1AJw100UOPAK3Xkq0c"),
-            ])),
-            ("RefreshRequest", S.object("", required: ["refreshToken"], closed: true, [
-                "refreshToken": RefreshRequest.tokenRule.schema("A refresh token; it rotates on use."),
-            ])),
-            ("LoginResponse", S.object("", required: ["accessToken", "refreshToken", "tokenType", "expiresIn", "user"], [
-                "accessToken": S.string("Bearer token for /api/v1, valid 2 h."),
-                "refreshToken": S.string("For POST /api/v1/auth/refresh, valid 7 d."),
-                "tokenType": S.string("Bearer."),
-                "expiresIn": S.integer("Seconds the access token stays valid."),
-                "user": S.object("", required: ["id", "isNew", "createdAt"], [
-                    "id": S.id("The buyer."), "isNew": S.boolean("Registered by this login."), "createdAt": S.time("Registration."),
-                ]),
-            ])),
-            ("AdminLoginRequest", S.object("", required: ["username", "password"], closed: true, [
-                "username": AdminLoginRequest.usernameRule.schema("Back-office user name."),
-                "password": AdminLoginRequest.passwordRule.schema(
-                    "The password. Admin passwords are 8 to \(AdminLoginRequest.passwordBytesMax) UTF-8 bytes (bcrypt reads no more): a longer one is wrong (401)."),
-            ])),
-            ("AdminLoginResponse", S.object("", required: ["accessToken", "tokenType", "expiresIn", "admin"], [
-                "accessToken": S.string("Bearer token for /admin/v1, valid 2 h."),
-                "tokenType": S.string("Bearer."),
-                "expiresIn": S.integer("Seconds the token stays valid."),
-                "admin": S.object("", required: ["id", "username", "role"], [
-                    "id": S.id("The admin."), "username": S.string("Name."), "role": S.string("Role, e.g. super_admin."),
-                ]),
-            ])),
-        ]
-    }
-
     private static var catalogSchemas: [(key: String, value: OpenAPIValue)] {
         [
             ("CreateProductRequest", S.object("", required: ["name", "skus"], closed: true, [

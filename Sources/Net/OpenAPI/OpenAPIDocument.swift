@@ -25,10 +25,10 @@ enum OpenAPIDocument {
         var operation: OpenAPIValue
     }
 
-    /// Every route, in the order the docs page lists them.
+    /// Every route, in the order the docs page lists them, each admin route with its permission.
     static var routes: [Route] {
-        healthRoutes + authRoutes + catalogRoutes + seckillRoutes + orderRoutes + paymentRoutes
-            + adminReportRoutes + documentationRoutes
+        (healthRoutes + authRoutes + profileRoutes + catalogRoutes + seckillRoutes + orderRoutes + paymentRoutes
+            + adminAccountRoutes + adminReportRoutes + documentationRoutes).map(statingPermission).map(statingRateLimit)
     }
 
     static var paths: OpenAPIValue {
@@ -43,11 +43,14 @@ enum OpenAPIDocument {
 
     static let tags: OpenAPIValue = [
         ["name": "health", "description": "Liveness, readiness and Prometheus metrics for the operator."],
-        ["name": "auth", "description": "WeChat login for buyers, password login for the back office, token refresh."],
+        ["name": "auth", "description": "WeChat login for buyers, password login for the back office, token refresh (refresh tokens rotate; one used twice ends its session), logout, the current admin and its password."],
+        ["name": "profile", "description": "A buyer's own profile, phone number, real-name check and address book."],
         ["name": "catalog", "description": "Products and SKUs."],
         ["name": "seckill", "description": "Flash sales (秒杀): activities and purchases."],
         ["name": "orders", "description": "A buyer's own orders, served from memory."],
         ["name": "payments", "description": "WeChat Pay (sandbox or merchant) and its notification callback."],
+        ["name": "admin-accounts", "description": "Back-office accounts, their roles and permissions, and the audit log of every back-office write."],
+        ["name": "admin-users", "description": "Buyers as the back office sees them (phone numbers masked): search, ban and unban."],
         ["name": "admin-reports", "description": "Back-office order queries, statistics and CSV export, read from the PostgreSQL archive (a few seconds behind the engine). 503 when the archive is not configured (MALL_DATABASE_URL)."],
         ["name": "docs", "description": "This document and its HTML page."],
     ]
@@ -70,6 +73,8 @@ enum OpenAPIDocument {
 
         Lists take `cursor` and `limit` and return `{"items": [...], "nextCursor": "..."}` (`nextCursor` null on the last page).
 
+        A server started with `--sandbox` fakes WeChat login (any code signs in a sandbox buyer) and WeChat Pay (`POST /api/v1/orders/{id}/pay`), and says so on every reply, errors included, with the header `X-Mall-Sandbox: 1` (and in `/readyz`: `"sandbox": true`). No real user or payment is behind a reply that carries it. Without `--sandbox` the header is absent, and a route whose WeChat service is not configured answers 503 naming the missing settings.
+
         Codes:
 
         \(APICodeDocumentation.markdownTable)
@@ -80,9 +85,9 @@ enum OpenAPIDocument {
         [
             "securitySchemes": [
                 "userToken": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                              "description": "Buyer access token from POST /api/v1/auth/wechat/login (2 h)."],
+                              "description": "Buyer access token from POST /api/v1/auth/wechat/login or /api/v1/auth/refresh (2 h). 401 when missing, malformed or expired; 40101 once its session has ended (logout, ban, refresh token reused)."],
                 "adminToken": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                               "description": "Back-office access token from POST /admin/v1/auth/login (2 h)."],
+                               "description": "Back-office access token from POST /admin/v1/auth/login or /admin/v1/auth/refresh (2 h). 401 when missing, malformed or expired; 40101 once its session has ended. Each operation's `x-permission` names the permission (module:action) the account needs, from its role or granted to it (403 without); empty means any signed-in admin."],
             ],
             "schemas": .object(schemas.map { .init(key: $0.key, value: $0.value) }),
             "responses": errorResponses,

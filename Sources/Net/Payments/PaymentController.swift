@@ -5,18 +5,28 @@ import Hummingbird
 import Logging
 import WeChat
 
-/// How payments are confirmed. In sandbox mode (no merchant configured) the
+/// How payments are confirmed. In sandbox mode (`mall serve --sandbox`) the
 /// sandbox gateway plays WeChat Pay: it signs and encrypts a real payment
 /// notification, which goes through the same verification path as one from
-/// WeChat Pay (DESIGN "External services").
+/// WeChat Pay (DESIGN "External services"). Without it, and with no merchant
+/// configured, the routes that need a gateway answer 503 naming the setting:
+/// the sandbox is never a fallback.
 public struct PaymentService: Sendable {
     public let sandbox: SandboxPayGateway?
-    public let verifier: WeChatPayNotificationVerifier
+    /// Checks notifications; nil when no gateway is configured.
+    public let verifier: WeChatPayNotificationVerifier?
 
-    public init(sandbox: SandboxPayGateway) {
+    public init(sandbox: SandboxPayGateway?) {
         self.sandbox = sandbox
-        self.verifier = sandbox.verifier
+        self.verifier = sandbox?.verifier
     }
+
+    /// No sandbox and no merchant: nothing can be paid.
+    public static let unconfigured = PaymentService(sandbox: nil)
+
+    /// Names the setting that would let orders be paid; there is no merchant configuration yet.
+    static let unconfiguredMessage =
+        "WeChat Pay is not configured on this server: start it with --sandbox (or MALL_SANDBOX=1) to pay through the sandbox"
 }
 
 struct PaymentController {
@@ -66,8 +76,8 @@ struct PaymentController {
         guard order.status == .pendingPayment else {
             throw APIError(.orderStateForbids, "an order in status \(order.status.rawValue) cannot be paid")
         }
-        guard let sandbox = payments.sandbox else {
-            throw APIError(.unavailable, "WeChat Pay merchant payments are not configured on this server")
+        guard let sandbox = payments.sandbox, let verifier = payments.verifier else {
+            throw APIError(.unavailable, PaymentService.unconfiguredMessage)
         }
         let payer = await engine.user(id: userID)
         let transaction = PaymentTransaction(
@@ -75,7 +85,7 @@ struct PaymentController {
             amountTotalFen: order.payAmountFen, payerOpenID: payer?.openID ?? "", successTime: APITime.format(ms: engine.nowMs),
             mchID: "sandbox", appID: "sandbox")
         let notification = try sandbox.notification(for: transaction, now: Date())
-        switch try await confirm(try payments.verifier.verify(notification, now: Date())) {
+        switch try await confirm(try verifier.verify(notification, now: Date())) {
         case .paid(let paid):
             return Envelope(OrderResponse(paid))
         case .exception(let exception):
@@ -87,12 +97,16 @@ struct PaymentController {
     /// WeChat Pay's notify_url: verify the signature, decrypt, confirm. Replies
     /// 204 on success, or an error WeChat Pay will retry.
     @Sendable func notify(_ request: Request, context: MallRequestContext) async throws -> Response {
+        guard let verifier = payments.verifier else {
+            // Nothing could check the signature; WeChat Pay retries once a gateway is configured.
+            return Self.response(.failure(status: 503, message: PaymentService.unconfiguredMessage))
+        }
         let body = try await request.body.collect(upTo: WeChatPayNotificationVerifier.bodyBytesMax)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         let reply: PayNotificationReply
         do {
-            let transaction = try payments.verifier.verify(PayNotification(headers: headers, body: String(buffer: body)), now: Date())
+            let transaction = try verifier.verify(PayNotification(headers: headers, body: String(buffer: body)), now: Date())
             _ = try await confirm(transaction)
             reply = .success
         } catch let error as WeChatPayError {
@@ -106,6 +120,10 @@ struct PaymentController {
             context.logger.error("payment notification not processed", metadata: ["error": "\(error)"])
             reply = .failure(status: 500, message: "not processed; retry")
         }
+        return Self.response(reply)
+    }
+
+    private static func response(_ reply: PayNotificationReply) -> Response {
         var response = Response(status: HTTPResponse.Status(code: reply.status))
         if let text = reply.body {
             response.headers[.contentType] = PayNotificationReply.contentType

@@ -1,8 +1,9 @@
 import Crypto
 import Foundation
 
-/// Login for local runs with no mini-program configured: every code maps to a
-/// stable sandbox user, so the same code always logs in the same user.
+/// Login for local runs, only when the operator asks for it (`mall serve
+/// --sandbox`), never as a fallback for a missing credential: every code maps
+/// to a stable sandbox user, so the same code always logs in the same user.
 ///
 /// `openID` = `"sandbox_"` + the first 24 hex digits of SHA-256(code);
 /// `sessionKey` = base64 of the first 16 bytes of SHA-256("session_key:" + code)

@@ -1,7 +1,8 @@
 /// Exchanges a `wx.login()` code for a session (reference section 1).
 ///
-/// Implementations: `HTTPLoginClient` (real or fake WeChat host) and
-/// `SandboxLoginClient` (local runs, no network).
+/// Implementations: `HTTPLoginClient` (real or fake WeChat host),
+/// `SandboxLoginClient` (local runs, no network) and `UnconfiguredLoginClient`
+/// (neither chosen: refuses every code).
 public protocol WeChatLoginClient: Sendable {
     /// Login codes are single-use and live 5 minutes: never cache or replay one.
     func session(forCode code: String) async throws(WeChatError) -> WeChatSession

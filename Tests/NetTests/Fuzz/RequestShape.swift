@@ -13,6 +13,9 @@ indirect enum RequestShape: Sendable {
     case id
     case time
     case map(keys: TextRule, values: TextRule, entriesMax: Int)
+    case bool
+    /// A string that must be one of `values`, exactly.
+    case oneOf([String])
 
     struct Field: Sendable {
         var name: String
@@ -48,6 +51,8 @@ indirect enum RequestShape: Sendable {
                 members.append(FuzzMember(key, .string(Self.validText(values, &random))))
             }
             return .object(members)
+        case .bool: return .bool(random.chance(0.5))
+        case .oneOf(let values): return .string(random.pick(values))
         }
     }
 
@@ -96,6 +101,16 @@ indirect enum RequestShape: Sendable {
                 FuzzMember(random.chance(0.5) ? Self.invalidText(keys, &random) : "k\(index)",
                            random.chance(0.5) ? .string(Self.invalidText(values, &random)) : FuzzValues.anyJSON(&random))
             })
+        case .bool:
+            guard random.chance(rate) else { return .bool(random.chance(0.5)) }
+            return random.pick([.string("true"), .string("false"), .string(""), .integer(0), .integer(1), .number("1.0"),
+                                .array([.bool(true)]), .object([]), .string(FuzzValues.string(&random))])
+        case .oneOf(let values):
+            guard random.chance(rate) else { return .string(random.pick(values)) }
+            let value = random.pick(values)
+            return random.pick([.string(value.uppercased()), .string(" " + value), .string(value + "\u{0}"), .string(""),
+                                .string(String(value.dropLast())), .string(value + value), .string(FuzzValues.string(&random)),
+                                .integer(random.pick(FuzzValues.integers)), .bool(true), .array([.string(value)])])
         }
     }
 
