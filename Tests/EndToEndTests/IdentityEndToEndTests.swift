@@ -15,7 +15,11 @@ extension EndToEnd {
                 let userID = try #require(login["user"]["id"].string)
                 let rotated = try client.expectSuccess(try await client.post("/api/v1/auth/refresh", body: ["refreshToken": .string(refresh)]),
                                                        "refresh")
-                let access = try #require(rotated["accessToken"].string)
+                // Two rotations: the first token is then two generations old, beyond the leeway's one.
+                let secondRefresh = try #require(rotated["refreshToken"].string)
+                let rotatedAgain = try client.expectSuccess(
+                    try await client.post("/api/v1/auth/refresh", body: ["refreshToken": .string(secondRefresh)]), "second refresh")
+                let access = try #require(rotatedAgain["accessToken"].string)
                 #expect(try await client.get("/api/v1/orders", token: access).status == 200)
                 let reused = try await client.post("/api/v1/auth/refresh", body: ["refreshToken": .string(refresh)])
                 #expect(reused.code == 40101, "\(reused)")

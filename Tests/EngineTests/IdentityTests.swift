@@ -24,7 +24,12 @@ struct IdentityTests {
         #expect(first.generation == 1)
         let second = try await engine.refreshSession(.user(user), familyID: session.familyID, generation: 1)
         #expect(second.generation == 2)
-        // The generation-1 token is spent: presenting it is reuse.
+        // The generation-1 token was spent just now: within the leeway it gets the current
+        // generation again, without a rotation (parallel requests of one client).
+        let parallel = try await engine.refreshSession(.user(user), familyID: session.familyID, generation: 1)
+        #expect(parallel.generation == 2)
+        clock.advance(byMs: IdentityLimits.refreshLeewayMs + 1)
+        // The leeway is over: the spent generation-1 token is reuse now.
         await #expect(throws: EngineError.self) {
             _ = try await engine.refreshSession(.user(user), familyID: session.familyID, generation: 1)
         }
@@ -194,5 +199,29 @@ struct IdentityTests {
         #expect(fromSnapshot.users.contains { $0.identities[users[2]]?.banned == true })
         #expect(fromSnapshot.settings.audit.count == 1)
         await reopened.close()
+    }
+
+    @Test("parallel refreshes of one session with the same token all succeed, in turn, each a new generation")
+    func parallelRefreshes() async throws {
+        let directory = TestDataDirectory()
+        let clock = ManualClock(nowMs: testEpochMs)
+        let engine = try openEngine(directory, clock: clock)
+        let user = try await registerUsers(engine, count: 1)[0]
+        let session = try await engine.openSession(.user(user), ip: "")
+        let generations = try await withThrowingTaskGroup(of: UInt32.self) { group in
+            for _ in 0..<8 {
+                group.addTask { try await engine.refreshSession(.user(user), familyID: session.familyID, generation: 0).generation }
+            }
+            return try await group.reduce(into: [UInt32]()) { $0.append($1) }
+        }
+        // The first rotates 0 -> 1; the other seven present the token it just spent and get generation 1 too.
+        #expect(generations == Array(repeating: 1, count: 8))
+        #expect(engine.sessionIsLive(.user(user), familyID: session.familyID))
+        clock.advance(byMs: IdentityLimits.refreshLeewayMs + 1)
+        await #expect(throws: EngineError.self) {
+            _ = try await engine.refreshSession(.user(user), familyID: session.familyID, generation: 0)
+        }
+        #expect(!engine.sessionIsLive(.user(user), familyID: session.familyID), "after the leeway the spent token is reuse")
+        await engine.close()
     }
 }

@@ -10,6 +10,10 @@ public enum IdentityLimits {
     public static let auditEntriesMax = 10_000
     /// Refresh tokens live this long after each rotation (CONVENTIONS.md: 7 days).
     public static let refreshLifetimeMs: Int64 = 7 * 24 * 3_600_000
+    /// The refresh token spent by the latest rotation still gets the current generation (it
+    /// is not reuse) this long after it: parallel requests of one client that all found the
+    /// access token expired each refresh with the same token. Older generations are reuse.
+    public static let refreshLeewayMs: Int64 = 30_000
     /// Failed admin logins in a row before the account is locked, and for how long.
     public static let adminFailedLoginsMax = 5
     public static let adminLockoutMs: Int64 = 15 * 60_000
@@ -98,23 +102,30 @@ public struct Address: Sendable, Equatable {
 }
 
 /// A refresh-token family: one login on one device. Refreshing moves it to the
-/// next generation; a token of an older generation presented again is reuse.
+/// next generation; a token of an older generation presented again is reuse,
+/// except the one just spent, within `IdentityLimits.refreshLeewayMs` of its
+/// rotation (a mini-program whose requests all refresh at once): that one gets
+/// the current generation again.
 public struct Session: Sendable, Equatable {
     public var familyID: UInt64
     public var generation: UInt32
     public var openedAtMs: Int64
     public var expiresAtMs: Int64
+    /// When the family last moved to a new generation (its opening for generation 0).
+    public var rotatedAtMs: Int64
 
-    public init(familyID: UInt64, generation: UInt32, openedAtMs: Int64, expiresAtMs: Int64) {
+    public init(familyID: UInt64, generation: UInt32, openedAtMs: Int64, expiresAtMs: Int64, rotatedAtMs: Int64? = nil) {
         (self.familyID, self.generation, self.openedAtMs, self.expiresAtMs) = (familyID, generation, openedAtMs, expiresAtMs)
+        self.rotatedAtMs = rotatedAtMs ?? openedAtMs
     }
 
     func encode(to writer: inout ByteWriter) {
-        writer.write(familyID); writer.write(generation); writer.write(openedAtMs); writer.write(expiresAtMs)
+        writer.write(familyID); writer.write(generation); writer.write(openedAtMs); writer.write(expiresAtMs); writer.write(rotatedAtMs)
     }
 
     init(from reader: inout ByteReader) throws(ByteDecodingError) {
         familyID = try reader.read(); generation = try reader.read(); openedAtMs = try reader.read(); expiresAtMs = try reader.read()
+        rotatedAtMs = try reader.read()
     }
 }
 
@@ -150,6 +161,7 @@ public struct SessionSet: Sendable, Equatable {
         guard var session = byFamily[refreshed.familyID] else { return false }
         session.generation = refreshed.generation
         session.expiresAtMs = refreshed.expiresAtMs
+        session.rotatedAtMs = refreshed.atMs
         byFamily[refreshed.familyID] = session
         return true
     }

@@ -62,15 +62,22 @@ extension MallEngine {
         return Session(familyID: opened.familyID, generation: 0, openedAtMs: nowMs, expiresAtMs: opened.expiresAtMs)
     }
 
-    /// Rotates a refresh token: `generation` must be the family's current one. An older
-    /// generation is a reused (stolen or replayed) token: the whole family ends.
+    /// Rotates a refresh token: `generation` must be the family's current one. The one
+    /// spent by the latest rotation, within `IdentityLimits.refreshLeewayMs` of it, gets the
+    /// current generation again without a new rotation (parallel requests of one client all
+    /// refresh with the same token). Any other generation is a reused (stolen or replayed)
+    /// token: the whole family ends.
     /// - Throws: `.unauthorized` for a family that is not live, and after ending a reused one.
     public func refreshSession(_ subject: SessionSubject, familyID: UInt64, generation: UInt32) async throws(EngineError) -> Session {
         let nowMs = clock.nowMs()
         let expiresAtMs = nowMs + IdentityLimits.refreshLifetimeMs
-        @Sendable func decide(_ sessions: SessionSet) throws(EngineError) -> MallEvent {
+        /// nil: within the leeway, nothing to log; the caller answers with the current generation.
+        @Sendable func decide(_ sessions: SessionSet) throws(EngineError) -> MallEvent? {
             guard let session = sessions.byFamily[familyID], session.expiresAtMs > nowMs else {
                 throw .unauthorized("the session has ended; log in again")
+            }
+            if generation &+ 1 == session.generation, nowMs - session.rotatedAtMs <= IdentityLimits.refreshLeewayMs {
+                return nil
             }
             guard generation == session.generation else {
                 return .sessionsRevoked(SessionsRevoked(subject: subject, familyIDs: [familyID], reason: .refreshReuse, atMs: nowMs))
@@ -80,12 +87,14 @@ extension MallEngine {
                                                       atMs: nowMs, expiresAtMs: expiresAtMs))
         }
         let event: MallEvent?
+        let current: Session?
         switch subject {
         case .user(let userID):
             event = try await changeUser(userID, atMs: nowMs) { _, identity throws(EngineError) in
                 guard !identity.banned else { throw .unauthorized("\(Self.bannedPrefix): \(identity.banReason)") }
                 return try decide(identity.sessions)
             }?.0
+            current = await userShard(forUser: userID).identity(of: userID)?.1.sessions.byFamily[familyID]
         case .admin(let adminID):
             event = try await commit(atMs: nowMs) { decided throws(EngineError) in
                 guard let admin = decided.settings.admin(id: adminID), admin.canLogIn(atMs: nowMs) else {
@@ -93,11 +102,18 @@ extension MallEngine {
                 }
                 return try decide(admin.sessions)
             }
+            current = settings.admin(id: adminID)?.sessions.byFamily[familyID]
         }
-        guard case .sessionRefreshed(let refreshed) = event else {
+        switch event {
+        case .sessionRefreshed(let refreshed):
+            return Session(familyID: familyID, generation: refreshed.generation, openedAtMs: nowMs, expiresAtMs: expiresAtMs,
+                           rotatedAtMs: nowMs)
+        case nil:
+            guard let current else { throw .unauthorized("the session has ended; log in again") }
+            return current
+        default:
             throw .unauthorized("this refresh token was already used; the session has ended, log in again")
         }
-        return Session(familyID: familyID, generation: refreshed.generation, openedAtMs: nowMs, expiresAtMs: expiresAtMs)
     }
 
     /// Ends families (logout), or every family of the subject when `familyIDs` is empty.

@@ -4,37 +4,68 @@ import WAL
 /// addresses). One change per user at a time: the decision marks the user
 /// busy, its record is enqueued from inside the actor, and it is applied once
 /// durable, so no one reads a change that a crash could still take back and the
-/// next decision sees the last one applied.
+/// next decision sees the last one applied. A change that finds the user busy
+/// waits its turn (a mini-program's parallel requests all refresh at once);
+/// beyond `identityWaitersMax` waiting it is refused.
 extension UserShard {
+    static let identityWaitersMax = 16
+
     func beginIdentityChange(
         userID: UInt64, atMs: Int64, _ decide: (User, UserIdentity) throws(EngineError) -> MallEvent?
-    ) throws(EngineError) -> (LSN, MallEvent)? {
-        guard let user = state.users[userID] else { throw .notFound("user \(userID)") }
-        guard !identityBusy.contains(userID) else {
-            throw .conflict("another change to user \(userID) is being saved; retry")
+    ) async throws(EngineError) -> (LSN, MallEvent)? {
+        while identityBusy.contains(userID) {
+            guard identityWaiters[userID, default: []].count < Self.identityWaitersMax else {
+                throw .conflict("too many changes to user \(userID) at once; retry")
+            }
+            await withCheckedContinuation { identityWaiters[userID, default: []].append($0) }
         }
-        guard let event = try decide(user, state.identity(of: userID)) else { return nil }
+        guard let user = state.users[userID] else {
+            wakeNextIdentityChange(of: userID)
+            throw .notFound("user \(userID)")
+        }
+        let event: MallEvent
+        do {
+            guard let decided = try decide(user, state.identity(of: userID)) else {
+                wakeNextIdentityChange(of: userID)
+                return nil
+            }
+            event = decided
+        } catch {
+            wakeNextIdentityChange(of: userID)
+            throw error
+        }
         let lsn: LSN
         do {
             lsn = try wal.enqueue(typeTag: event.tag.rawValue, version: event.version, timestampMs: atMs,
                                   payload: event.encodePayload())
         } catch {
+            wakeNextIdentityChange(of: userID)
             throw EngineError(error)
         }
         identityBusy.insert(userID)
         return (lsn, event)
     }
 
+    /// Lets the next change waiting for this user decide.
+    private func wakeNextIdentityChange(of userID: UInt64) {
+        guard var waiting = identityWaiters.removeValue(forKey: userID), !waiting.isEmpty else { return }
+        let next = waiting.removeFirst()
+        if !waiting.isEmpty { identityWaiters[userID] = waiting }
+        next.resume()
+    }
+
     /// Applies a durable identity change and frees the user for the next one.
     /// - Returns: the user's identity now, and the session families that ended.
     func finishIdentityChange(_ event: MallEvent, userID: UInt64) throws(ApplyError) -> (UserIdentity, ended: [UInt64]) {
         identityBusy.remove(userID)
+        defer { wakeNextIdentityChange(of: userID) }
         let ended = try state.applyIdentityEvent(event)
         return (state.identity(of: userID), ended)
     }
 
     func abandonIdentityChange(userID: UInt64) {
         identityBusy.remove(userID)
+        wakeNextIdentityChange(of: userID)
     }
 
     func identity(of userID: UInt64) -> (User, UserIdentity)? {

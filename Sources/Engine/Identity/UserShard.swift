@@ -14,6 +14,8 @@ actor UserShard {
     var deadlines = DeadlineQueue()
     /// Users whose identity change (session, profile, ban, addresses) is being saved.
     var identityBusy: Set<UInt64> = []
+    /// Changes waiting for a busy user, oldest first (at most `identityWaitersMax` per user).
+    var identityWaiters: [UInt64: [CheckedContinuation<Void, Never>]] = [:]
     /// Idempotency keys of purchases in flight, per user: a concurrent retry is told to wait.
     var keysInFlight: Set<KeyOfUser> = []
 

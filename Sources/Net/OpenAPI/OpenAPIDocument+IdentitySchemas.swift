@@ -19,7 +19,7 @@ extension OpenAPIDocument {
             ])),
             ("RefreshRequest", S.object("", required: ["refreshToken"], closed: true, [
                 "refreshToken": RefreshRequest.tokenRule.schema(
-                    "A refresh token; it rotates on use. Presenting a spent one again ends the whole session (40101)."),
+                    "A refresh token; it rotates on use. The one just spent still gets the current tokens for \(IdentityLimits.refreshLeewayMs / 1000) s (parallel requests refreshing at once); presenting a spent one after that, or an older one, ends the whole session (40101)."),
             ])),
             ("LoginResponse", S.object("", required: ["accessToken", "refreshToken", "tokenType", "expiresIn", "refreshExpiresIn", "user"], [
                 "accessToken": S.string("Bearer token for /api/v1, valid 2 h."),
