@@ -75,14 +75,13 @@ public struct ClientAddressResolver: Sendable, Equatable {
     }
 
     /// 4 bytes for IPv4 (also when mapped into IPv6), 16 for IPv6, nil for a Unix socket.
+    /// Read through the address's text rather than its `sockaddr` fields: on Linux those C
+    /// types come from NIO's internal module, which a clean build does not let us name.
     static func bytes(of address: SocketAddress) -> [UInt8]? {
         switch address {
-        case .v4(let v4):
-            var raw = v4.address.sin_addr
-            return withUnsafeBytes(of: &raw) { Array($0) }
-        case .v6(let v6):
-            var raw = v6.address.sin6_addr
-            return unmapped(withUnsafeBytes(of: &raw) { Array($0) })
+        case .v4, .v6:
+            guard let text = address.ipAddress else { return nil }
+            return parse(Substring(text))
         case .unixDomainSocket:
             return nil
         }
@@ -93,13 +92,13 @@ public struct ClientAddressResolver: Sendable, Equatable {
         guard !text.isEmpty, text.utf8.count <= addressCharactersMax else { return nil }
         let string = String(text)
         if string.utf8.contains(UInt8(ascii: ":")) {
-            var raw = in6_addr()
-            guard inet_pton(AF_INET6, string, &raw) == 1 else { return nil }
-            return unmapped(withUnsafeBytes(of: &raw) { Array($0) })
+            var raw = [UInt8](repeating: 0, count: 16)
+            guard raw.withUnsafeMutableBytes({ inet_pton(AF_INET6, string, $0.baseAddress) }) == 1 else { return nil }
+            return unmapped(raw)
         }
-        var raw = in_addr()
-        guard inet_pton(AF_INET, string, &raw) == 1 else { return nil }
-        return withUnsafeBytes(of: &raw) { Array($0) }
+        var raw = [UInt8](repeating: 0, count: 4)
+        guard raw.withUnsafeMutableBytes({ inet_pton(AF_INET, string, $0.baseAddress) }) == 1 else { return nil }
+        return raw
     }
 
     /// `::ffff:a.b.c.d` is the IPv4 client a dual-stack socket reports; key it as `a.b.c.d`.
