@@ -7,7 +7,7 @@ import Testing
 struct IdentityValidatorTests {
     /// Appends the ISO 7064 MOD 11-2 check character to seventeen digits.
     static func withCheckCharacter(_ first17: String) -> String {
-        first17 + String(ChineseIDNumber.checkCharacter(first17.compactMap(\.wholeNumberValue)))
+        first17 + String(ChineseIDNumber.checkCharacter(first17.compactMap(\.wholeNumberValue)) ?? "?")
     }
 
     @Test("mobile numbers in pasted formats normalise to eleven digits", arguments: [

@@ -134,7 +134,7 @@ struct RateLimiterTests {
         }
         #expect(admitted == 3_000 + 4_000, "4,000 tries on the shared key: its 3,000; 4,000 distinct keys: all")
         #expect(limiter.check(.write, key: .user(1)) != .allowed)
-        limiter.checkInvariants()
+        #expect(limiter.invariantViolations().isEmpty)
     }
 
     @Test("a million distinct addresses never make the limiter track more than its cap of keys")
@@ -153,7 +153,7 @@ struct RateLimiterTests {
         #expect(refused == 0, "every address is new")
         #expect(countMax <= cap)
         #expect(countMax >= cap - cap / 10, "the cap is used, not a small fraction of it")
-        limiter.checkInvariants()
+        #expect(limiter.invariantViolations().isEmpty)
         // Still limiting: a key that arrives after the flood gets its limit and no more.
         #expect(Self.admitted(limiter, .read, .address("10.255.255.255"), times: 700) == 600)
     }
@@ -173,7 +173,7 @@ struct RateLimiterTests {
         #expect(limiter.trackedKeyCount(.login) == 2)
         #expect(limiter.check(.login, key: .address("192.0.2.1")) != .allowed, ".1 was kept")
         #expect(limiter.check(.login, key: .address("192.0.2.2")) == .allowed, ".2 was forgotten: a fresh window")
-        limiter.checkInvariants()
+        #expect(limiter.invariantViolations().isEmpty)
     }
 
     @Test("keys idle for two windows leave the table as other traffic goes on")
@@ -187,6 +187,6 @@ struct RateLimiterTests {
         clock.advance(byMs: 120_000)   // both buckets of every key have aged out
         for index in 0..<200 { _ = limiter.check(.write, key: .user(UInt64(1_000 + index % 2))) }
         #expect(limiter.trackedKeyCount(.write) == 2)
-        limiter.checkInvariants()
+        #expect(limiter.invariantViolations().isEmpty)
     }
 }

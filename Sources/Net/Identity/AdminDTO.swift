@@ -188,7 +188,7 @@ struct AdminUserResponse: Encodable, Sendable {
         nickname = identity.profile.nickname
         avatarUrl = identity.profile.avatarURL
         gender = GenderName.name(identity.profile.gender)
-        phone = identity.profile.phone.isEmpty ? nil : MaskedText.phone(identity.profile.phone)
+        phone = identity.profile.phone.isEmpty ? nil : MainlandPhone.masked(identity.profile.phone)
         realNameVerified = !identity.profile.maskedIDNumber.isEmpty
         banned = identity.banned
         banReason = identity.banned ? identity.banReason : nil
@@ -250,14 +250,5 @@ enum GenderName {
         case "female": .female
         default: nil
         }
-    }
-}
-
-/// Masks for what leaves the server: `138****1234`.
-enum MaskedText {
-    static func phone(_ digits: String) -> String {
-        let characters = Array(digits)
-        guard characters.count >= 7 else { return String(repeating: "*", count: characters.count) }
-        return String(characters.prefix(3)) + "****" + String(characters.suffix(4))
     }
 }

@@ -99,7 +99,7 @@ struct AuthController {
             refreshToken: try await tokens.issue(subjectID: user.id, kind: .refresh, familyID: session.familyID,
                                                  generation: session.generation),
             user: UserSummary(id: EntityID(user.id), isNew: isNew, createdAt: APITime.format(ms: user.createdAtMs),
-                              phone: phone.isEmpty ? nil : MaskedText.phone(phone)))
+                              phone: phone.isEmpty ? nil : MainlandPhone.masked(phone)))
     }
 
     private func openSession(_ subject: SessionSubject, context: MallRequestContext) async throws -> Session {

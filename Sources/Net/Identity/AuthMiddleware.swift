@@ -15,6 +15,7 @@ public struct AuthMiddleware: RouterMiddleware {
     static let headerBytesMax = 4096
 
     public init(tokens: TokenService, engine: MallEngine, kind: TokenService.Kind) {
+        // Called only by `buildRouter`, with the literals .user and .admin: no input reaches it.
         precondition(kind == .user || kind == .admin, "refresh tokens never authorize a request")
         self.tokens = tokens
         self.engine = engine

@@ -168,7 +168,7 @@ struct ProfileResponse: Encodable, Sendable {
         nickname = profile.nickname
         avatarUrl = profile.avatarURL
         gender = GenderName.name(profile.gender)
-        phone = profile.phone.isEmpty ? nil : MaskedText.phone(profile.phone)
+        phone = profile.phone.isEmpty ? nil : MainlandPhone.masked(profile.phone)
         realName = profile.maskedRealName.isEmpty ? nil : profile.maskedRealName
         idNumber = profile.maskedIDNumber.isEmpty ? nil : profile.maskedIDNumber
         createdAt = APITime.format(ms: user.createdAtMs)
@@ -193,7 +193,7 @@ struct AddressResponse: Encodable, Sendable {
     init(_ address: Address) {
         id = EntityID(address.id)
         name = address.name
-        phone = MaskedText.phone(address.phone)
+        phone = MainlandPhone.masked(address.phone)
         provinceCode = address.provinceCode
         province = address.province
         cityCode = address.cityCode.isEmpty ? nil : address.cityCode

@@ -98,9 +98,9 @@ struct NonceRing: Sendable {
     private var head = 0
     private(set) var count = 0
 
+    /// `entriesMax` is clamped to at least 1 (it comes from configuration).
     init(entriesMax: Int) {
-        precondition(entriesMax >= 1, "a nonce ring holds at least one entry, got \(entriesMax)")
-        self.entriesMax = entriesMax
+        self.entriesMax = max(1, entriesMax)
     }
 
     mutating func insert(_ digest: NonceDigest, nowMs: Int64, lifetimeMs: Int64) -> NonceCache.Outcome {

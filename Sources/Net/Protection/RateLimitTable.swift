@@ -32,9 +32,9 @@ struct RateLimitTable: Sendable {
     private var oldest = RateLimitTable.none
     private var newest = RateLimitTable.none
 
+    /// `keysMax` is clamped to 1...Int32.max (slots are Int32; it comes from configuration).
     init(keysMax: Int) {
-        precondition(keysMax >= 1 && keysMax <= Int(Int32.max), "a table holds 1...Int32.max keys, got \(keysMax)")
-        self.keysMax = keysMax
+        self.keysMax = min(max(keysMax, 1), Int(Int32.max))
     }
 
     var count: Int { slotByKey.count }
@@ -82,7 +82,7 @@ struct RateLimitTable: Sendable {
     }
 
     private mutating func remove(_ slot: Int32) {
-        precondition(slot != Self.none, "remove needs a slot; the table is empty")
+        guard slot != Self.none else { return }  // an empty table has nothing to evict
         unlink(slot)
         slotByKey[entries[Int(slot)].key] = nil
         freeSlots.append(slot)
@@ -105,22 +105,25 @@ struct RateLimitTable: Sendable {
 
     /// Walks the list both ways and checks it against the key index.
     ///
+    /// - Returns: what is broken; empty when the table is sound.
     /// - Complexity: O(n); for tests and debugging, not for every mutation.
-    func checkInvariants() {
-        precondition(slotByKey.count <= keysMax, "\(slotByKey.count) keys over the limit \(keysMax)")
-        precondition(slotByKey.count + freeSlots.count == entries.count, "every slot is either in use or free")
+    func invariantViolations() -> [String] {
+        var broken: [String] = []
+        if slotByKey.count > keysMax { broken.append("\(slotByKey.count) keys over the limit \(keysMax)") }
+        if slotByKey.count + freeSlots.count != entries.count { broken.append("a slot is neither in use nor free") }
         var walked = 0
         var previous = Self.none
         var slot = oldest
-        while slot != Self.none {
+        while slot != Self.none, walked <= slotByKey.count {
             let entry = entries[Int(slot)]
-            precondition(entry.older == previous, "slot \(slot) links back to \(entry.older), expected \(previous)")
-            precondition(slotByKey[entry.key] == slot, "slot \(slot) is indexed under its key")
+            if entry.older != previous { broken.append("slot \(slot) links back to \(entry.older), expected \(previous)") }
+            if slotByKey[entry.key] != slot { broken.append("slot \(slot) is not indexed under its key") }
             walked += 1
-            precondition(walked <= slotByKey.count, "the list has a cycle")
             (previous, slot) = (slot, entry.newer)
         }
-        precondition(previous == newest, "the walk ends at the newest entry")
-        precondition(walked == slotByKey.count, "the list holds \(walked) entries, the index \(slotByKey.count)")
+        if slot != Self.none { broken.append("the list has a cycle") }
+        if previous != newest { broken.append("the walk does not end at the newest entry") }
+        if walked != slotByKey.count { broken.append("the list holds \(walked) entries, the index \(slotByKey.count)") }
+        return broken
     }
 }

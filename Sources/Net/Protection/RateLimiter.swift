@@ -80,13 +80,11 @@ public final class RateLimiter: Sendable {
         shardsByClass[routeClass.index].reduce(0) { total, shard in total + shard.table.withLock { $0.count } }
     }
 
-    /// Checks every table's list against its index.
+    /// What is broken in any table's list against its index; empty when all are sound.
     ///
     /// - Complexity: O(keys tracked); for tests.
-    func checkInvariants() {
-        for shards in shardsByClass {
-            for shard in shards { shard.table.withLock { $0.checkInvariants() } }
-        }
+    func invariantViolations() -> [String] {
+        shardsByClass.flatMap { shards in shards.flatMap { shard in shard.table.withLock { $0.invariantViolations() } } }
     }
 
     private func shard(_ routeClass: RouteClass, _ key: RateLimitKey) -> Shard {

@@ -60,10 +60,9 @@ public struct ChineseIDNumber: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { masked }
 
-    /// ISO 7064 MOD 11-2 over the first seventeen digits.
-    /// - Precondition: `digits` holds seventeen values 0–9.
-    static func checkCharacter(_ digits: some Collection<Int>) -> Character {
-        precondition(digits.count == 17 && digits.allSatisfy { (0...9).contains($0) }, "expected 17 digits")
+    /// ISO 7064 MOD 11-2 over the first seventeen digits; nil unless `digits` holds seventeen values 0–9.
+    static func checkCharacter(_ digits: some Collection<Int>) -> Character? {
+        guard digits.count == 17, digits.allSatisfy({ (0...9).contains($0) }) else { return nil }
         let sum = zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 }
         return checkCharacters[sum % 11]
     }

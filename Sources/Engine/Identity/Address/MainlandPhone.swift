@@ -40,7 +40,13 @@ public struct MainlandPhone: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The first three and last four digits: "138****8000".
-    public var masked: String { String(digits.prefix(3)) + "****" + String(digits.suffix(4)) }
+    public var masked: String { Self.masked(digits) }
+
+    /// The same mask for a stored number: first three and last four characters, all hidden when shorter than 7.
+    public static func masked(_ digits: String) -> String {
+        guard digits.count >= 7 else { return String(repeating: "*", count: digits.count) }
+        return String(digits.prefix(3)) + "****" + String(digits.suffix(4))
+    }
 
     public var description: String { masked }
 }

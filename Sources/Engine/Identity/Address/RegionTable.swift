@@ -33,6 +33,10 @@ public struct RegionTable: Sendable {
     let nameScalarsMax: Int
 
     /// - Parameter lines: `code<TAB>name[<TAB>parentCode]` lines, as in `RegionData`.
+    /// - Precondition: well-formed lines. The only caller is `shared`, with `RegionData.lines`: a
+    ///   string literal compiled into the binary (written by scripts/gen-regions, loaded whole by
+    ///   RegionTableTests), never a request, a file or the log; so the checks below guard the
+    ///   generator, not input, and a malformed table fails the tests, not a server.
     /// - Complexity: O(n) in the number of lines.
     init(lines: String) {
         var regions: [Region] = []
