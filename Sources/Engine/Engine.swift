@@ -28,6 +28,12 @@ public final class MallEngine: Sendable {
     let orderDirectory: OrderDirectory
     let sessions: SessionDirectory
     let maintenanceRunning = Atomic(false)
+    /// SKUs with a `StockLow` record since they were last above their threshold (this run only:
+    /// after a restart a SKU still low is reported again on its next change).
+    let lowStockAlerted = Mutex<Set<UInt64>>([])
+    /// Users whose previous search is still being logged (`recordSearch`).
+    let searchesInFlight = Mutex<Set<UInt64>>([])
+    let stockLevels: StockLevels
 
     /// Rebuilds state from the newest valid snapshot plus the WAL, opens the WAL
     /// for appending (truncating a torn tail), and cuts the shards from the state.
@@ -69,10 +75,12 @@ public final class MallEngine: Sendable {
         self.wal = wal
         self.logger = logger
         let published = PublishedState(Coordinator.Published(catalog: state.catalog, settings: state.settings,
-                                                             payments: state.payments))
+                                                             payments: state.payments, search: CatalogSearch(catalog: state.catalog)))
         self.publishedState = published
         self.coordinator = Coordinator(wal: wal, published: published)
-        self.inventoryShards = state.inventory.map { InventoryShard(state: $0, wal: wal) }
+        let stockLevels = StockLevels(inventory: state.inventory)
+        self.stockLevels = stockLevels
+        self.inventoryShards = state.inventory.map { InventoryShard(state: $0, wal: wal, levels: stockLevels) }
         self.seckillInboxes = state.inventory.map { _ in ShardInbox() }
         let deadlines = ParallelSlots<DeadlineQueue>(count: state.users.count)
         DispatchQueue.concurrentPerform(iterations: state.users.count) { shard in

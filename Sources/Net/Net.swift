@@ -72,6 +72,8 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     let auth = AuthController(engine: services.engine, tokens: services.tokens, login: services.login,
                               phoneNumbers: services.phoneNumbers, failedLogins: FailedAdminLogins())
     let products = ProductController(engine: services.engine)
+    let categories = CategoryController(engine: services.engine)
+    let search = SearchController(engine: services.engine)
     let seckill = SeckillController(engine: services.engine)
     let orders = OrderController(engine: services.engine)
     let payments = PaymentController(engine: services.engine, payments: services.payments)
@@ -80,7 +82,12 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     // Logins and refresh: per IP. The WeChat Pay callback is signed by WeChat: no client signature, no limit.
     auth.addAPIRoutes(to: api.group().add(middleware: limit(.fixed(.login))).add(middleware: signing))
     let publicAPI = api.group().add(middleware: limit(.fixed(.read))).add(middleware: signing)
-    products.addAPIRoutes(to: publicAPI)
+    // Anonymous or logged in: a buyer's token, when sent, must be valid, and their views and searches are kept.
+    let storefront = publicAPI.group()
+        .add(middleware: AuthMiddleware(tokens: services.tokens, engine: services.engine, kind: .user, optional: true))
+    products.addAPIRoutes(to: storefront)
+    search.addAPIRoutes(to: storefront)
+    categories.addAPIRoutes(to: publicAPI)
     seckill.addPublicRoutes(to: publicAPI)
     payments.addNotificationRoutes(to: api)
     // Per user: the limiters come after the token check.
@@ -91,6 +98,7 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     auth.addUserRoutes(to: buyerRest)
     ProfileController(engine: services.engine, phoneNumbers: services.phoneNumbers).addUserRoutes(to: buyerRest)
     orders.addUserRoutes(to: buyerRest)
+    BrowsingController(engine: services.engine).addUserRoutes(to: buyerRest)
     payments.addUserRoutes(to: buyerRest)
 
     let admin = router.group("admin/v1")
@@ -103,6 +111,9 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     auth.addAdminSessionRoutes(to: backOffice)
     AdminAccountController(engine: services.engine, tokens: services.tokens).addRoutes(to: backOffice)
     products.addAdminRoutes(to: backOffice)
+    categories.addAdminRoutes(to: backOffice)
+    search.addAdminRoutes(to: backOffice)
+    StockController(engine: services.engine).addAdminRoutes(to: backOffice)
     seckill.addAdminRoutes(to: backOffice)
     payments.addAdminRoutes(to: backOffice)
     AdminOrderController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)

@@ -34,7 +34,7 @@ struct OpenAPIRulesTests {
 
     @Test("money and quantity limits in the schema are MallLimits, in fen")
     func moneyAndQuantities() throws {
-        let product = try Self.schema("CreateProductRequest")
+        let product = try Self.schema("ProductRequest")
         let seckill = try Self.schema("CreateSeckillActivityRequest")
         let purchase = try Self.schema("SeckillPurchaseRequest")
         let expected: [([String: Any], [String], ClosedRange<Int64>, Bool)] = [
@@ -60,7 +60,7 @@ struct OpenAPIRulesTests {
 
     @Test("every request body refuses unknown fields and bounds every string, number, array and map it takes")
     func everyRequestFieldIsBounded() throws {
-        let names = ["WeChatLoginRequest", "RefreshRequest", "AdminLoginRequest", "CreateProductRequest",
+        let names = ["WeChatLoginRequest", "RefreshRequest", "AdminLoginRequest", "ProductRequest",
                      "CreateSeckillActivityRequest", "SeckillPurchaseRequest", "PasswordChangeRequest", "CreateAdminRequest",
                      "UpdateAdminRequest", "BanRequest", "ProfileUpdateRequest", "PhoneCodeRequest", "RealNameRequest",
                      "AddressRequest", "AddressParseRequest"]
@@ -113,7 +113,7 @@ struct OpenAPIRulesTests {
     @Test("each text rule's pattern and length, read by a regex engine, accepts exactly what validation accepts")
     func patternsMatchPredicates() throws {
         let rules: [TextRule] = [
-            CreateProductRequest.nameRule, CreateProductRequest.specKeyRule, EntityID.rule, WeChatLoginRequest.codeRule,
+            ProductRequest.nameRule, ProductRequest.specNameRule, EntityID.rule, WeChatLoginRequest.codeRule,
             RefreshRequest.tokenRule, AdminLoginRequest.passwordRule, AdminLoginRequest.usernameRule,
             SeckillPurchaseRequest.idempotencyKeyRule, ReportParameters.cursorRule, ReportParameters.orderNoRule,
             AdminRules.usernameRule, AdminRules.passwordRule, BanRequest.reasonRule, AdminAccountController.searchRule,

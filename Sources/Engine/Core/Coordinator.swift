@@ -12,9 +12,13 @@ actor Coordinator {
         var catalog: CatalogState
         var settings: SettingsState
         var payments: PaymentsState
+        /// Derived from `catalog`, never logged or snapshotted: the storefront's search index.
+        /// Nil in the coordinator's own copy, which decides and never searches.
+        var search: CatalogSearch?
 
         mutating func apply(_ event: MallEvent) {
             catalog.apply(event)
+            search?.apply(event, catalog: catalog)
             settings.apply(event)
             if case .paymentExceptionRecorded(let recorded) = event { payments.apply(recorded) }
         }
@@ -30,7 +34,9 @@ actor Coordinator {
     init(wal: WALWriter, published: PublishedState<Published>) {
         self.wal = wal
         self.published = published
-        self.decided = published.current
+        var decided = published.current
+        decided.search = nil
+        self.decided = decided
     }
 
     /// Decides against the decided state and enqueues the record. `decide`

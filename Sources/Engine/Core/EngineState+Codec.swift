@@ -7,11 +7,13 @@ extension EngineState {
     /// accounts' permissions, status, logins, lockouts and sessions; the audit
     /// log). A state is written with the lowest version that holds it, so a
     /// state without any of the newer parts encodes (and digests) as before.
-    public static let snapshotFormatVersion: UInt16 = 3
+    /// v4 = v3 followed by the catalog section (categories, product details, flash-sale
+    /// stock draws, ordinary sales, search settings, hot keywords, favorites and histories).
+    public static let snapshotFormatVersion: UInt16 = 4
 
     public func encoded() -> [UInt8] {
         var writer = ByteWriter(capacity: 1 << 16)
-        let version: UInt16 = hasIdentitySection ? 3 : payments.exceptions.isEmpty ? 1 : 2
+        let version: UInt16 = hasCatalogSection ? 4 : hasIdentitySection ? 3 : payments.exceptions.isEmpty ? 1 : 2
         writer.write(version)
         writer.write(lastLSN)
         encodeCatalog(to: &writer)
@@ -28,6 +30,7 @@ extension EngineState {
             }
         }
         if version >= 3 { encodeIdentity(to: &writer) }
+        if version >= 4 { encodeCatalogSection(to: &writer) }
         return writer.bytes
     }
 
@@ -103,6 +106,7 @@ extension EngineState {
             for exception in exceptions { payments.apply(exception) }
         }
         if version >= 3 { try decodeIdentity(from: &reader) }
+        if version >= 4 { try decodeCatalogSection(from: &reader) }
         try reader.expectEnd()
     }
 
@@ -116,7 +120,7 @@ extension EngineState {
         }
         writer.write(catalog.activities.values.sorted { $0.id < $1.id }) { w, activity in
             SeckillActivityCreated(activityID: activity.id, name: activity.name, startMs: activity.startMs,
-                                   endMs: activity.endMs, items: activity.items, atMs: activity.createdAtMs).encode(to: &w)
+                                   endMs: activity.endMs, items: activity.items, atMs: activity.createdAtMs).encodeFirstLayout(to: &w)
         }
     }
 
@@ -138,7 +142,7 @@ extension EngineState {
         }
         for product in products { catalog.apply(.productCreated(product)) }
         let activities = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) in
-            try SeckillActivityCreated(from: &r)
+            try SeckillActivityCreated(from: &r, version: 1)
         }
         for activity in activities { catalog.apply(.seckillActivityCreated(activity)) }
     }

@@ -56,6 +56,7 @@ public struct EngineState: Sendable, Equatable {
         for id in catalog.products.keys { largest = max(largest, id) }
         for id in catalog.productIDBySKU.keys { largest = max(largest, id) }
         for id in catalog.activities.keys { largest = max(largest, id) }
+        for id in catalog.categories.keys { largest = max(largest, id) }
         for admin in settings.admins.values { largest = max(largest, admin.id) }
         for admin in settings.admins.values { for id in admin.sessions.byFamily.keys { largest = max(largest, id) } }
         for entry in settings.audit { largest = max(largest, entry.id) }

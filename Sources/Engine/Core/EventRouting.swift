@@ -7,17 +7,27 @@ public enum EventRouting {
     /// The inventory shards an event changes, each once, ascending.
     public static func inventoryShards(of event: MallEvent, shardCount: Int) -> [Int] {
         if let shard = onlyInventoryShard(of: event, shardCount: shardCount) { return [shard] }
-        let skuIDs: [UInt64] = switch event {
+        let skuIDs = skuIDs(of: event)
+        if skuIDs.count == 1 { return [ShardRouter.shard(of: skuIDs[0], count: shardCount)] }
+        return Set(skuIDs.map { ShardRouter.shard(of: $0, count: shardCount) }).sorted()
+    }
+
+    /// The SKUs whose stock an event changes.
+    public static func skuIDs(of event: MallEvent) -> [UInt64] {
+        switch event {
         case .productCreated(let created): created.skus.map(\.skuID)
         case .seckillActivityCreated(let created): created.items.map(\.skuID)
         case .seckillOrderPlaced(let placed): [placed.skuID]
         case .orderPlaced(let placed): placed.lines.map(\.skuID)
         case .orderCancelled(let cancelled): cancelled.restocks.map(\.skuID)
-        case .adminUpserted, .userRegistered, .orderPaid, .paymentExceptionRecorded,
-             .sessionOpened, .sessionRefreshed, .sessionsRevoked, .userProfileChanged, .userStatusChanged, .userAddressesChanged, .adminChanged, .adminLockedOut, .auditRecorded: []
+        case .productSaved(let saved): saved.openingStock.map(\.skuID)
+        case .stockAdjusted(let adjusted): [adjusted.skuID]
+        case .seckillStockMoved(let moved): [moved.skuID]
+        case .adminUpserted, .userRegistered, .orderPaid, .paymentExceptionRecorded, .sessionOpened, .sessionRefreshed,
+             .sessionsRevoked, .userProfileChanged, .userStatusChanged, .userAddressesChanged, .adminChanged,
+             .adminLockedOut, .auditRecorded, .categorySaved, .categoryDeleted, .productsShelved, .productDeleted,
+             .stockLow, .searchSettingsChanged, .searchRecorded, .favoriteChanged, .productViewed, .historyCleared: []
         }
-        if skuIDs.count == 1 { return [ShardRouter.shard(of: skuIDs[0], count: shardCount)] }
-        return Set(skuIDs.map { ShardRouter.shard(of: $0, count: shardCount) }).sorted()
     }
 
     /// The one inventory shard of an event that names one SKU by construction (a flash-sale
@@ -41,7 +51,13 @@ public enum EventRouting {
         case .userProfileChanged(let changed): changed.userID
         case .userStatusChanged(let changed): changed.userID
         case .userAddressesChanged(let changed): changed.userID
-        case .adminUpserted, .productCreated, .seckillActivityCreated, .paymentExceptionRecorded, .adminChanged, .adminLockedOut, .auditRecorded: nil
+        case .searchRecorded(let recorded): recorded.userID
+        case .favoriteChanged(let changed): changed.userID
+        case .productViewed(let viewed): viewed.userID
+        case .historyCleared(let cleared): cleared.userID
+        case .adminUpserted, .productCreated, .seckillActivityCreated, .paymentExceptionRecorded, .adminChanged,
+             .adminLockedOut, .auditRecorded, .categorySaved, .categoryDeleted, .productSaved, .productsShelved,
+             .productDeleted, .stockAdjusted, .seckillStockMoved, .stockLow, .searchSettingsChanged: nil
         }
     }
 }

@@ -21,6 +21,19 @@ public enum MallEvent: Sendable, Equatable {
     case adminChanged(AdminChanged)
     case adminLockedOut(AdminLockedOut)
     case auditRecorded(AuditRecorded)
+    case categorySaved(CategorySaved)
+    case categoryDeleted(CategoryDeleted)
+    case productSaved(ProductSaved)
+    case productsShelved(ProductsShelved)
+    case productDeleted(ProductDeleted)
+    case stockAdjusted(StockAdjusted)
+    case seckillStockMoved(SeckillStockMoved)
+    case stockLow(StockLow)
+    case searchSettingsChanged(SearchSettingsChanged)
+    case searchRecorded(SearchRecorded)
+    case favoriteChanged(FavoriteChanged)
+    case productViewed(ProductViewed)
+    case historyCleared(HistoryCleared)
 
     public enum Tag: UInt16, CaseIterable, Sendable {
         case adminUpserted = 1
@@ -41,16 +54,31 @@ public enum MallEvent: Sendable, Equatable {
         case adminChanged = 16
         case adminLockedOut = 17
         case auditRecorded = 18
+        case categorySaved = 19
+        case categoryDeleted = 20
+        case productSaved = 21
+        case productsShelved = 22
+        case productDeleted = 23
+        case stockAdjusted = 24
+        case seckillStockMoved = 25
+        case stockLow = 26
+        case searchSettingsChanged = 27
+        case searchRecorded = 28
+        case favoriteChanged = 29
+        case productViewed = 30
+        case historyCleared = 31
 
         /// The layout this build writes; every older one still decodes.
         public var currentVersion: UInt16 {
             switch self {
             // v2 carries the order total, computed once by the decision (DESIGN invariant 9).
             case .seckillOrderPlaced: 2
-            case .adminUpserted, .userRegistered, .productCreated, .seckillActivityCreated, .orderPaid, .orderCancelled,
+            // v2 draws the items' units from the SKUs' stock; v1 activities had stock of their own.
+            case .seckillActivityCreated: 2
+            case .adminUpserted, .userRegistered, .productCreated, .orderPaid, .orderCancelled,
                  .orderPlaced, .paymentExceptionRecorded, .sessionOpened, .sessionRefreshed, .sessionsRevoked,
                  .userProfileChanged, .userStatusChanged, .userAddressesChanged, .adminChanged, .adminLockedOut,
-                 .auditRecorded: 1
+                 .auditRecorded, .categorySaved, .categoryDeleted, .productSaved, .productsShelved, .productDeleted, .stockAdjusted, .seckillStockMoved, .stockLow, .searchSettingsChanged, .searchRecorded, .favoriteChanged, .productViewed, .historyCleared: 1
             }
         }
 
@@ -74,6 +102,19 @@ public enum MallEvent: Sendable, Equatable {
             case .adminChanged: "AdminChanged"
             case .adminLockedOut: "AdminLockedOut"
             case .auditRecorded: "AuditRecorded"
+            case .categorySaved: "CategorySaved"
+            case .categoryDeleted: "CategoryDeleted"
+            case .productSaved: "ProductSaved"
+            case .productsShelved: "ProductsShelved"
+            case .productDeleted: "ProductDeleted"
+            case .stockAdjusted: "StockAdjusted"
+            case .seckillStockMoved: "SeckillStockMoved"
+            case .stockLow: "StockLow"
+            case .searchSettingsChanged: "SearchSettingsChanged"
+            case .searchRecorded: "SearchRecorded"
+            case .favoriteChanged: "FavoriteChanged"
+            case .productViewed: "ProductViewed"
+            case .historyCleared: "HistoryCleared"
             }
         }
     }
@@ -101,6 +142,19 @@ public enum MallEvent: Sendable, Equatable {
         case .adminChanged: .adminChanged
         case .adminLockedOut: .adminLockedOut
         case .auditRecorded: .auditRecorded
+        case .categorySaved: .categorySaved
+        case .categoryDeleted: .categoryDeleted
+        case .productSaved: .productSaved
+        case .productsShelved: .productsShelved
+        case .productDeleted: .productDeleted
+        case .stockAdjusted: .stockAdjusted
+        case .seckillStockMoved: .seckillStockMoved
+        case .stockLow: .stockLow
+        case .searchSettingsChanged: .searchSettingsChanged
+        case .searchRecorded: .searchRecorded
+        case .favoriteChanged: .favoriteChanged
+        case .productViewed: .productViewed
+        case .historyCleared: .historyCleared
         }
     }
 
@@ -130,6 +184,19 @@ public enum MallEvent: Sendable, Equatable {
         case .adminChanged(let event): event.encode(to: &writer)
         case .adminLockedOut(let event): event.encode(to: &writer)
         case .auditRecorded(let event): event.encode(to: &writer)
+        case .categorySaved(let event): event.encode(to: &writer)
+        case .categoryDeleted(let event): event.encode(to: &writer)
+        case .productSaved(let event): event.encode(to: &writer)
+        case .productsShelved(let event): event.encode(to: &writer)
+        case .productDeleted(let event): event.encode(to: &writer)
+        case .stockAdjusted(let event): event.encode(to: &writer)
+        case .seckillStockMoved(let event): event.encode(to: &writer)
+        case .stockLow(let event): event.encode(to: &writer)
+        case .searchSettingsChanged(let event): event.encode(to: &writer)
+        case .searchRecorded(let event): event.encode(to: &writer)
+        case .favoriteChanged(let event): event.encode(to: &writer)
+        case .productViewed(let event): event.encode(to: &writer)
+        case .historyCleared(let event): event.encode(to: &writer)
         }
     }
 
@@ -149,7 +216,7 @@ public enum MallEvent: Sendable, Equatable {
         case .adminUpserted: event = .adminUpserted(try AdminUpserted(from: &reader))
         case .userRegistered: event = .userRegistered(try UserRegistered(from: &reader))
         case .productCreated: event = .productCreated(try ProductCreated(from: &reader))
-        case .seckillActivityCreated: event = .seckillActivityCreated(try SeckillActivityCreated(from: &reader))
+        case .seckillActivityCreated: event = .seckillActivityCreated(try SeckillActivityCreated(from: &reader, version: version))
         case .seckillOrderPlaced: event = .seckillOrderPlaced(try SeckillOrderPlaced(from: &reader, version: version))
         case .orderPaid: event = .orderPaid(try OrderPaid(from: &reader))
         case .orderCancelled: event = .orderCancelled(try OrderCancelled(from: &reader))
@@ -164,6 +231,19 @@ public enum MallEvent: Sendable, Equatable {
         case .adminChanged: event = .adminChanged(try AdminChanged(from: &reader))
         case .adminLockedOut: event = .adminLockedOut(try AdminLockedOut(from: &reader))
         case .auditRecorded: event = .auditRecorded(try AuditRecorded(from: &reader))
+        case .categorySaved: event = .categorySaved(try CategorySaved(from: &reader))
+        case .categoryDeleted: event = .categoryDeleted(try CategoryDeleted(from: &reader))
+        case .productSaved: event = .productSaved(try ProductSaved(from: &reader))
+        case .productsShelved: event = .productsShelved(try ProductsShelved(from: &reader))
+        case .productDeleted: event = .productDeleted(try ProductDeleted(from: &reader))
+        case .stockAdjusted: event = .stockAdjusted(try StockAdjusted(from: &reader))
+        case .seckillStockMoved: event = .seckillStockMoved(try SeckillStockMoved(from: &reader))
+        case .stockLow: event = .stockLow(try StockLow(from: &reader))
+        case .searchSettingsChanged: event = .searchSettingsChanged(try SearchSettingsChanged(from: &reader))
+        case .searchRecorded: event = .searchRecorded(try SearchRecorded(from: &reader))
+        case .favoriteChanged: event = .favoriteChanged(try FavoriteChanged(from: &reader))
+        case .productViewed: event = .productViewed(try ProductViewed(from: &reader))
+        case .historyCleared: event = .historyCleared(try HistoryCleared(from: &reader))
         }
         try reader.expectEnd()
         return event
@@ -286,12 +366,23 @@ public struct SeckillActivityCreated: Sendable, Equatable {
     public var endMs: Int64
     public var items: [SeckillItemDefinition]
     public var atMs: Int64
+    /// v2: the items' units move out of their SKUs' stock (and back when the sale ends).
+    /// v1 activities had units of their own, which never return to stock.
+    public var drawsFromStock: Bool
 
-    public init(activityID: UInt64, name: String, startMs: Int64, endMs: Int64, items: [SeckillItemDefinition], atMs: Int64) {
+    public init(activityID: UInt64, name: String, startMs: Int64, endMs: Int64, items: [SeckillItemDefinition], atMs: Int64,
+                drawsFromStock: Bool = true) {
         (self.activityID, self.name, self.startMs, self.endMs, self.items, self.atMs) = (activityID, name, startMs, endMs, items, atMs)
+        self.drawsFromStock = drawsFromStock
     }
 
     func encode(to writer: inout ByteWriter) {
+        encodeFirstLayout(to: &writer)
+        writer.write(drawsFromStock)
+    }
+
+    /// The v1 layout, which snapshots keep for their activity list (`drawsFromStock` has its own section).
+    func encodeFirstLayout(to writer: inout ByteWriter) {
         writer.write(activityID); writer.write(name); writer.write(startMs); writer.write(endMs)
         writer.write(items) {
             $0.write($1.skuID); $0.write($1.seckillPriceFen); $0.write($1.stock); $0.write($1.limitPerUser)
@@ -299,13 +390,14 @@ public struct SeckillActivityCreated: Sendable, Equatable {
         writer.write(atMs)
     }
 
-    init(from reader: inout ByteReader) throws(ByteDecodingError) {
+    init(from reader: inout ByteReader, version: UInt16) throws(ByteDecodingError) {
         activityID = try reader.read(); name = try reader.readString()
         startMs = try reader.read(); endMs = try reader.read()
         items = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) in
             SeckillItemDefinition(skuID: try r.read(), seckillPriceFen: try r.read(), stock: try r.read(), limitPerUser: try r.read())
         }
         atMs = try reader.read()
+        drawsFromStock = version >= 2 ? try reader.readBool() : false
     }
 }
 

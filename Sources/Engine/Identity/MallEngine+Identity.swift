@@ -218,7 +218,7 @@ extension MallEngine {
         do {
             try await waitDurable(lsn)
         } catch {
-            await shard.abandonIdentityChange(userID: userID)
+            await shard.abandonUserChange(userID: userID)
             throw error
         }
         do {

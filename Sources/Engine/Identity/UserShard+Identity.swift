@@ -13,6 +13,35 @@ extension UserShard {
     func beginIdentityChange(
         userID: UInt64, atMs: Int64, _ decide: (User, UserIdentity) throws(EngineError) -> MallEvent?
     ) async throws(EngineError) -> (LSN, MallEvent)? {
+        try await beginUserChange(userID: userID, atMs: atMs) { user throws(EngineError) in
+            try decide(user, state.identity(of: userID))
+        }
+    }
+
+    /// Favorites and histories change one at a time per user, like identity (the same turn-taking).
+    func beginBrowsingChange(
+        userID: UInt64, atMs: Int64, _ decide: (UserBrowsing) throws(EngineError) -> MallEvent?
+    ) async throws(EngineError) -> (LSN, MallEvent)? {
+        try await beginUserChange(userID: userID, atMs: atMs) { _ throws(EngineError) in
+            try decide(state.browsing[userID] ?? UserBrowsing())
+        }
+    }
+
+    func finishBrowsingChange(_ event: MallEvent, userID: UInt64) throws(ApplyError) -> UserBrowsing {
+        identityBusy.remove(userID)
+        defer { wakeNextIdentityChange(of: userID) }
+        try state.applyBrowsingEvent(event)
+        return state.browsing[userID] ?? UserBrowsing()
+    }
+
+    func browsing(of userID: UInt64) -> UserBrowsing? {
+        guard state.users[userID] != nil else { return nil }
+        return state.browsing[userID] ?? UserBrowsing()
+    }
+
+    private func beginUserChange(
+        userID: UInt64, atMs: Int64, _ decide: (User) throws(EngineError) -> MallEvent?
+    ) async throws(EngineError) -> (LSN, MallEvent)? {
         while identityBusy.contains(userID) {
             guard identityWaiters[userID, default: []].count < Self.identityWaitersMax else {
                 throw .conflict("too many changes to user \(userID) at once; retry")
@@ -25,7 +54,7 @@ extension UserShard {
         }
         let event: MallEvent
         do {
-            guard let decided = try decide(user, state.identity(of: userID)) else {
+            guard let decided = try decide(user) else {
                 wakeNextIdentityChange(of: userID)
                 return nil
             }
@@ -63,7 +92,7 @@ extension UserShard {
         return (state.identity(of: userID), ended)
     }
 
-    func abandonIdentityChange(userID: UInt64) {
+    func abandonUserChange(userID: UInt64) {
         identityBusy.remove(userID)
         wakeNextIdentityChange(of: userID)
     }

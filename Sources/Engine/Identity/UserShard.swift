@@ -49,8 +49,7 @@ actor UserShard {
         switch event {
         case .seckillOrderPlaced(let placed): deadlines.push(.init(deadlineMs: placed.deadlineMs, orderID: placed.orderID))
         case .orderPlaced(let placed): deadlines.push(.init(deadlineMs: placed.deadlineMs, orderID: placed.orderID))
-        case .userRegistered, .orderPaid, .orderCancelled, .adminUpserted, .productCreated, .seckillActivityCreated,
-             .paymentExceptionRecorded, .sessionOpened, .sessionRefreshed, .sessionsRevoked, .userProfileChanged, .userStatusChanged, .userAddressesChanged, .adminChanged, .adminLockedOut, .auditRecorded:
+        default:
             break
         }
         return evicted

@@ -41,6 +41,8 @@ public struct UserState: Sendable, Equatable {
     public internal(set) var orders: [UInt64: Order] = [:]
     /// Profiles, bans, addresses and sessions of the users that have any (`UserState+Identity.swift`).
     public internal(set) var identities: [UInt64: UserIdentity] = [:]
+    /// Favorites, browsing and search history of the users that have any (`UserState+Browsing.swift`).
+    public internal(set) var browsing: [UInt64: UserBrowsing] = [:]
 
     public init(shardIndex: Int, shardCount: Int) {
         precondition(shardCount > 0 && (0..<shardCount).contains(shardIndex), "shard \(shardIndex) of \(shardCount)")
@@ -66,7 +68,12 @@ public struct UserState: Sendable, Equatable {
              .userAddressesChanged:
             try applyIdentityEvent(event)
             return []
-        case .adminUpserted, .productCreated, .seckillActivityCreated, .paymentExceptionRecorded, .adminChanged, .adminLockedOut, .auditRecorded:
+        case .searchRecorded, .favoriteChanged, .productViewed, .historyCleared:
+            try applyBrowsingEvent(event)
+            return []
+        case .adminUpserted, .productCreated, .seckillActivityCreated, .paymentExceptionRecorded, .adminChanged,
+             .adminLockedOut, .auditRecorded, .categorySaved, .categoryDeleted, .productSaved, .productsShelved,
+             .productDeleted, .stockAdjusted, .seckillStockMoved, .stockLow, .searchSettingsChanged:
             return []
         }
     }

@@ -9,10 +9,21 @@ actor InventoryShard {
     private let wal: WALWriter
     /// The records of one turn's purchases, reused from turn to turn.
     private var group = WALRecordGroup()
+    private let levels: StockLevels
 
-    init(state: InventoryState, wal: WALWriter) {
+    init(state: InventoryState, wal: WALWriter, levels: StockLevels) {
         self.state = state
         self.wal = wal
+        self.levels = levels
+    }
+
+    /// Shows the SKUs' new stock and sales to the storefront (`StockLevels`).
+    private func publish(_ skuIDs: some Sequence<UInt64>) {
+        levels.publish(shard: state.shardIndex, from: state, skuIDs: skuIDs)
+    }
+
+    private func publish(_ event: MallEvent) {
+        publish(EventRouting.skuIDs(of: event).filter { state.owns(skuID: $0) })
     }
 
     /// Takes flash-sale stock for a batch of purchases, in their order, as holds, and
@@ -40,6 +51,7 @@ actor InventoryShard {
             }
         }
         guard !group.isEmpty else { return (refusals, nil) }
+        publish(Set(batch.map(\.placed.skuID)))
         do {
             return (refusals, try wal.enqueue(&group).upperBound)
         } catch {
@@ -48,6 +60,7 @@ actor InventoryShard {
                 state.releaseHold(batch[index].placed)
                 refusals[index] = EngineError(error)
             }
+            publish(Set(batch.map(\.placed.skuID)))
             return (refusals, nil)
         }
     }
@@ -61,19 +74,23 @@ actor InventoryShard {
         } catch {
             throw .unavailable("stock refused a checked take: \(error)")
         }
+        publish(placed.lines.map(\.skuID).filter { state.owns(skuID: $0) })
     }
 
     func releaseHold(_ lines: [OrderLine]) {
         state.releaseHold(lines)
+        publish(lines.map(\.skuID).filter { state.owns(skuID: $0) })
     }
 
     /// Holds whose records never became durable are given back at once: they were never logged.
     func releaseHolds(_ batch: [SeckillPurchase]) {
         for purchase in batch { state.releaseHold(purchase.placed) }
+        publish(Set(batch.map(\.placed.skuID)))
     }
 
     func applyDurable(_ event: MallEvent) throws(ApplyError) {
         try state.apply(event)
+        publish(event)
     }
 
     /// Applies durable events in order, in one hop (a batch of expired orders' give-backs).
@@ -81,11 +98,43 @@ actor InventoryShard {
         var errors: [ApplyError] = []
         for event in events {
             do { try state.apply(event) } catch { errors.append(error) }
+            publish(event)
         }
         return errors
     }
 
+    /// Takes the take half of a stock move as a hold; refuses, changing nothing, when stock is short.
+    func holdTake(_ event: MallEvent) throws(EngineError) {
+        do {
+            try state.apply(event, phase: .take)
+        } catch {
+            throw .conflict("not enough stock: \(error)")
+        }
+        publish(event)
+    }
+
+    func releaseTake(_ event: MallEvent) {
+        state.releaseTake(event)
+        publish(event)
+    }
+
+    /// Applies the give half of a durable stock move whose take half is held.
+    func applyGive(_ event: MallEvent) throws(ApplyError) {
+        try state.apply(event, phase: .give)
+        publish(event)
+    }
+
     func seckillStock(_ key: SeckillKey) -> SeckillStock? { state.seckill[key] }
+
+    /// Stock and units sold of each SKU asked for that this shard holds.
+    func levels(_ skuIDs: [UInt64]) -> [UInt64: (stock: Int64, sold: Int64)] {
+        var levels: [UInt64: (stock: Int64, sold: Int64)] = [:]
+        for skuID in skuIDs {
+            guard let stock = state.stockBySKU[skuID] else { continue }
+            levels[skuID] = (stock, state.sold(skuID: skuID))
+        }
+        return levels
+    }
 
     func stock(skuID: UInt64) -> Int64? { state.stockBySKU[skuID] }
 

@@ -25,6 +25,13 @@ public struct InventoryState: Sendable, Equatable {
     public let shardCount: Int
     public internal(set) var stockBySKU: [UInt64: Int64] = [:]
     public internal(set) var seckill: [SeckillKey: SeckillStock] = [:]
+    /// Units of each SKU in live ordinary orders (placed, not cancelled): with the flash-sale
+    /// `sold` counts, the sales the storefront shows.
+    public internal(set) var soldBySKU: [UInt64: Int64] = [:]
+
+    /// The two halves of a stock move: taking applies at once, as a hold; giving becomes
+    /// visible only once the record is durable (DESIGN invariant 5). Replay applies both.
+    public enum Phase: Sendable { case take, give, both }
 
     public init(shardIndex: Int, shardCount: Int) {
         precondition(shardCount > 0 && (0..<shardCount).contains(shardIndex), "shard \(shardIndex) of \(shardCount)")
@@ -66,30 +73,25 @@ public struct InventoryState: Sendable, Equatable {
                 guard sku.stock >= 0 else { throw ApplyError("SKU \(sku.skuID) created with stock \(sku.stock)") }
             }
             for sku in created.skus where owns(skuID: sku.skuID) { stockBySKU[sku.skuID] = sku.stock }
-        case .seckillActivityCreated(let created):
-            for item in created.items where owns(skuID: item.skuID) {
-                guard item.stock >= 0 else { throw ApplyError("flash-sale item \(item.skuID) created with stock \(item.stock)") }
-            }
-            for item in created.items where owns(skuID: item.skuID) {
-                seckill[SeckillKey(activityID: created.activityID, skuID: item.skuID)] =
-                    SeckillStock(remaining: item.stock, sold: 0, limitPerUser: item.limitPerUser, boughtByUser: [:])
-            }
+        case .seckillActivityCreated, .productSaved, .stockAdjusted, .seckillStockMoved:
+            try apply(event, phase: .both)
         case .seckillOrderPlaced(let placed) where owns(skuID: placed.skuID):
             guard placed.quantity > 0 else { throw ApplyError("order \(placed.orderID) takes \(placed.quantity) units") }
             try adjustSeckill(SeckillKey(activityID: placed.activityID, skuID: placed.skuID),
                               userID: placed.userID, taken: placed.quantity)
         case .orderPlaced(let placed):
             let (shardIndex, shardCount) = (self.shardIndex, self.shardCount)
-            try adjustStock(placed.lines.filter { ShardRouter.shard(of: $0.skuID, count: shardCount) == shardIndex }
-                                .map { ($0.skuID, -$0.quantity) },
-                            context: "order \(placed.orderID)")
+            let owned = placed.lines.filter { ShardRouter.shard(of: $0.skuID, count: shardCount) == shardIndex }
+            try adjustStock(owned.map { ($0.skuID, -$0.quantity) }, context: "order \(placed.orderID)")
+            addSold(owned.map { ($0.skuID, $0.quantity) })
         case .orderCancelled(let cancelled):
             let owned = cancelled.restocks.filter { owns(skuID: $0.skuID) }
             for restock in owned {
                 guard restock.quantity > 0 else { throw ApplyError("order \(cancelled.orderID) restocks \(restock.quantity) units") }
             }
-            try adjustStock(owned.filter { $0.activityID == 0 }.map { ($0.skuID, $0.quantity) },
-                            context: "cancellation of order \(cancelled.orderID)")
+            let ordinary = owned.filter { $0.activityID == 0 }
+            try adjustStock(ordinary.map { ($0.skuID, $0.quantity) }, context: "cancellation of order \(cancelled.orderID)")
+            addSold(ordinary.map { ($0.skuID, -$0.quantity) })
             // Several lines may return to one flash-sale item: validate their sum, then apply it.
             var seckillReturns: [SeckillKey: Int64] = [:]
             for restock in owned where restock.activityID != 0 {
@@ -106,8 +108,113 @@ public struct InventoryState: Sendable, Equatable {
             }
             for (key, stock) in adjusted { seckill[key] = stock }
         case .seckillOrderPlaced, .adminUpserted, .userRegistered, .orderPaid, .paymentExceptionRecorded,
-             .sessionOpened, .sessionRefreshed, .sessionsRevoked, .userProfileChanged, .userStatusChanged, .userAddressesChanged, .adminChanged, .adminLockedOut, .auditRecorded:
+             .sessionOpened, .sessionRefreshed, .sessionsRevoked, .userProfileChanged, .userStatusChanged,
+             .userAddressesChanged, .adminChanged, .adminLockedOut, .auditRecorded, .categorySaved, .categoryDeleted,
+             .productsShelved, .productDeleted, .stockLow, .searchSettingsChanged, .searchRecorded, .favoriteChanged,
+             .productViewed, .historyCleared:
             break
+        }
+    }
+
+    /// Applies one phase of a stock move (a flash sale drawing units, a product's opening
+    /// stock, an admin's stock-in or stock-out, units moved to or from a flash-sale item),
+    /// all or nothing. Other events have no phases and change nothing here.
+    public mutating func apply(_ event: MallEvent, phase: Phase) throws(ApplyError) {
+        let takes = phase != .give
+        let gives = phase != .take
+        switch event {
+        case .seckillActivityCreated(let created):
+            let owned = created.items.filter { owns(skuID: $0.skuID) }
+            for item in owned {
+                guard item.stock >= 0 else { throw ApplyError("flash-sale item \(item.skuID) created with stock \(item.stock)") }
+                let key = SeckillKey(activityID: created.activityID, skuID: item.skuID)
+                guard !gives || seckill[key] == nil else { throw ApplyError("flash-sale item \(key) created twice") }
+            }
+            if takes && created.drawsFromStock {
+                try adjustStock(owned.map { ($0.skuID, -$0.stock) }, context: "flash sale \(created.activityID)")
+            }
+            if gives {
+                for item in owned {
+                    seckill[SeckillKey(activityID: created.activityID, skuID: item.skuID)] =
+                        SeckillStock(remaining: item.stock, sold: 0, limitPerUser: item.limitPerUser, boughtByUser: [:])
+                }
+            }
+        case .productSaved(let saved):
+            let owned = saved.openingStock.filter { owns(skuID: $0.skuID) }
+            for opening in owned {
+                guard opening.quantity >= 0, stockBySKU[opening.skuID] == nil else {
+                    throw ApplyError("SKU \(opening.skuID) opens with \(opening.quantity) units over \(stockBySKU[opening.skuID] ?? -1)")
+                }
+            }
+            if gives { for opening in owned { stockBySKU[opening.skuID] = opening.quantity } }
+        case .stockAdjusted(let adjusted) where owns(skuID: adjusted.skuID):
+            if (adjusted.delta < 0 && takes) || (adjusted.delta >= 0 && gives) {
+                try adjustStock([(adjusted.skuID, adjusted.delta)], context: "stock adjustment")
+            }
+        case .seckillStockMoved(let moved) where owns(skuID: moved.skuID):
+            guard let current = seckill[moved.key] else { throw ApplyError("flash-sale stock \(moved.key) missing") }
+            let (magnitude, overflow) = Int64(0).subtractingReportingOverflow(moved.delta)
+            guard !overflow else { throw ApplyError("flash-sale move of \(moved.delta) units") }
+            // Into the sale: stock is taken, the item gets the units. Out of it: the reverse.
+            let stockDelta = magnitude
+            let remainingDelta = moved.delta
+            let stockIsTaken = moved.delta > 0
+            var next = current
+            let (remaining, remainingOverflow) = current.remaining.addingReportingOverflow(remainingDelta)
+            if stockIsTaken ? gives : takes {
+                guard !remainingOverflow, remaining >= 0 else {
+                    throw ApplyError("flash-sale stock \(moved.key) would be \(current.remaining) + \(remainingDelta)")
+                }
+                next.remaining = remaining
+            }
+            if stockIsTaken ? takes : gives {
+                try adjustStock([(moved.skuID, stockDelta)], context: "flash-sale move \(moved.key)")
+            }
+            seckill[moved.key] = next
+        default:
+            break
+        }
+    }
+
+    /// Undoes the take half of a stock move whose record never became durable.
+    public mutating func releaseTake(_ event: MallEvent) {
+        do {
+            switch event {
+            case .seckillActivityCreated(let created) where created.drawsFromStock:
+                try adjustStock(created.items.filter { owns(skuID: $0.skuID) }.map { ($0.skuID, $0.stock) }, context: "hold")
+            case .stockAdjusted(let adjusted) where adjusted.delta < 0 && owns(skuID: adjusted.skuID):
+                try adjustStock([(adjusted.skuID, -adjusted.delta)], context: "hold")
+            case .seckillStockMoved(let moved) where owns(skuID: moved.skuID):
+                if moved.delta > 0 {
+                    try adjustStock([(moved.skuID, moved.delta)], context: "hold")
+                } else if var stock = seckill[moved.key] {
+                    stock.remaining -= moved.delta
+                    seckill[moved.key] = stock
+                }
+            default:
+                break
+            }
+        } catch {
+            assertionFailure("releasing a hold failed: \(error)")
+        }
+    }
+
+    /// Units sold of a SKU: ordinary orders plus every flash sale of it.
+    public func sold(skuID: UInt64) -> Int64 {
+        var total = soldBySKU[skuID] ?? 0
+        for (key, stock) in seckill where key.skuID == skuID {
+            total = total.addingReportingOverflow(stock.sold).overflow ? total : total + stock.sold
+        }
+        return total
+    }
+
+    /// Sales only ever count units an order holds, so the sum stays within stock bounds;
+    /// it saturates rather than trap should a log ever say otherwise.
+    private mutating func addSold(_ deltas: [(UInt64, Int64)]) {
+        for (skuID, delta) in deltas {
+            let (sum, overflow) = (soldBySKU[skuID] ?? 0).addingReportingOverflow(delta)
+            let next = overflow ? (delta > 0 ? Int64.max : 0) : max(0, sum)
+            soldBySKU[skuID] = next == 0 ? nil : next
         }
     }
 

@@ -45,14 +45,19 @@ extension MallEngine {
         }
         let nowMs = clock.nowMs()
         let activityID = ids.next()
-        try await commit(atMs: nowMs) { decided throws(EngineError) in
+        for (index, item) in input.items.enumerated() where catalog.sku(item.skuID) == nil {
+            throw .invalid(field: "items[\(index)].skuId", reason: "no such SKU")
+        }
+        // The items' units come out of their SKUs' stock at once, as holds (refused when short).
+        let event = MallEvent.seckillActivityCreated(SeckillActivityCreated(
+            activityID: activityID, name: input.name, startMs: input.startMs, endMs: input.endMs,
+            items: input.items, atMs: nowMs, drawsFromStock: true))
+        try await commitHeld(event, atMs: nowMs) { decided throws(EngineError) in
             for (index, item) in input.items.enumerated() where decided.catalog.sku(item.skuID) == nil {
                 throw .invalid(field: "items[\(index)].skuId", reason: "no such SKU")
             }
-            return .seckillActivityCreated(SeckillActivityCreated(
-                activityID: activityID, name: input.name, startMs: input.startMs, endMs: input.endMs,
-                items: input.items, atMs: nowMs))
         }
+        await alertIfLow(input.items.map(\.skuID))
         guard let activity = self.catalog.activities[activityID] else { throw .unavailable("activity \(activityID) was not applied") }
         return activity
     }

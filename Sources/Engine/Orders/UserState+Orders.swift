@@ -33,8 +33,8 @@ extension UserState {
                 order.cancelReason = cancelled.reason
             }
             return evictFinishedOrders(of: cancelled.userID)
-        case .userRegistered, .adminUpserted, .productCreated, .seckillActivityCreated, .paymentExceptionRecorded,
-             .sessionOpened, .sessionRefreshed, .sessionsRevoked, .userProfileChanged, .userStatusChanged, .userAddressesChanged, .adminChanged, .adminLockedOut, .auditRecorded:
+        default:
+            // Not an order event: `UserState.apply` routes only the four above here.
             return []
         }
     }

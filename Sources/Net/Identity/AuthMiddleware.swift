@@ -11,18 +11,23 @@ public struct AuthMiddleware: RouterMiddleware {
     let tokens: TokenService
     let engine: MallEngine
     let kind: TokenService.Kind
+    /// Lets a request without an `Authorization` header through anonymously (the storefront);
+    /// a header that is there must still hold a valid token.
+    let optional: Bool
     /// `Bearer ` and a JWT: this server's are about 300 bytes.
     static let headerBytesMax = 4096
 
-    public init(tokens: TokenService, engine: MallEngine, kind: TokenService.Kind) {
+    public init(tokens: TokenService, engine: MallEngine, kind: TokenService.Kind, optional: Bool = false) {
         // Called only by `buildRouter`, with the literals .user and .admin: no input reaches it.
         precondition(kind == .user || kind == .admin, "refresh tokens never authorize a request")
         self.tokens = tokens
         self.engine = engine
         self.kind = kind
+        self.optional = optional
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if optional && request.headers[.authorization] == nil { return try await next(request, context) }
         // A token longer than any this server issues is refused before it is decoded.
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
               header.utf8.count <= Self.headerBytesMax,

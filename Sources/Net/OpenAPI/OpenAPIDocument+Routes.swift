@@ -29,7 +29,7 @@ extension OpenAPIDocument {
         [
             Route(method: "post", path: "/admin/v1/products", operation: S.operation(
                 "catalog", "Create product", "A product with 1 or more SKUs, each with its price in fen and its stock.",
-                security: .admin, body: S.jsonBody(S.ref("CreateProductRequest")), status: "201", data: S.ref("Product"),
+                security: .admin, body: S.jsonBody(S.ref("ProductRequest")), status: "201", data: S.ref("Product"),
                 errors: [400, 401, 413, 500, 503], links: [
                     "AdminProduct": S.link("catalogAdminProduct", "The product created.", parameters: ["path.id": "$response.body#/data/id"]),
                     "Product": S.link("catalogProduct", "The product as buyers see it.", parameters: ["path.id": "$response.body#/data/id"]),

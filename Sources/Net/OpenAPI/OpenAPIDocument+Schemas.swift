@@ -45,15 +45,15 @@ extension OpenAPIDocument {
 
     private static var catalogSchemas: [(key: String, value: OpenAPIValue)] {
         [
-            ("CreateProductRequest", S.object("", required: ["name", "skus"], closed: true, [
-                "name": CreateProductRequest.nameRule.schema("Product name.", example: "纯棉T恤"),
+            ("ProductRequest", S.object("", required: ["name", "skus"], closed: true, [
+                "name": ProductRequest.nameRule.schema("Product name.", example: "纯棉T恤"),
                 "skus": S.array(S.object("", required: ["name", "priceFen", "stock"], closed: true, [
-                    "name": CreateProductRequest.skuNameRule.schema("SKU name.", example: "白色 M"),
-                    "spec": S.map("Specification, e.g. {\"颜色\": \"红\"}.", keys: CreateProductRequest.specKeyRule,
-                                  values: CreateProductRequest.specValueRule, entriesMax: CreateProductRequest.specEntriesMax),
-                    "priceFen": CreateProductRequest.priceRule.schema("Price."),
-                    "stock": CreateProductRequest.stockRule.schema("Units in stock."),
-                ]), "The SKUs.", counts: CreateProductRequest.skusRange),
+                    "name": ProductRequest.skuNameRule.schema("SKU name.", example: "白色 M"),
+                    "spec": S.map("Specification, e.g. {\"颜色\": \"红\"}.", keys: ProductRequest.specNameRule,
+                                  values: ProductRequest.specValueRule, entriesMax: CatalogLimits.specDimensionsMax),
+                    "priceFen": ProductRequest.priceRule.schema("Price."),
+                    "stock": ProductRequest.stockRule.schema("Units in stock."),
+                ]), "The SKUs.", counts: ProductRequest.skusRange),
             ])),
             ("Product", S.object("", required: ["id", "name", "skus", "createdAt"], [
                 "id": S.id("The product."),

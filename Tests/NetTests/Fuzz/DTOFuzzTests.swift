@@ -63,26 +63,26 @@ extension DTOCase {
         })
 
     static let createProduct = DTOCase(
-        name: "CreateProductRequest", types: ["CreateProductRequest", "SKUInput"],
+        name: "ProductRequest", types: ["ProductRequest", "SKUInput"],
         shape: .object([
-            .init("name", .text(CreateProductRequest.nameRule)),
+            .init("name", .text(ProductRequest.nameRule)),
             .init("skus", .array(.object([
-                .init("name", .text(CreateProductRequest.skuNameRule)),
-                .init("spec", .map(keys: CreateProductRequest.specKeyRule, values: CreateProductRequest.specValueRule,
-                                   entriesMax: CreateProductRequest.specEntriesMax), required: false),
-                .init("priceFen", .integer(CreateProductRequest.priceRule, isOptional: false)),
-                .init("stock", .integer(CreateProductRequest.stockRule, isOptional: false)),
-            ]), counts: CreateProductRequest.skusRange)),
+                .init("name", .text(ProductRequest.skuNameRule)),
+                .init("spec", .map(keys: ProductRequest.specNameRule, values: ProductRequest.specValueRule,
+                                   entriesMax: CatalogLimits.specDimensionsMax), required: false),
+                .init("priceFen", .integer(ProductRequest.priceRule, isOptional: false)),
+                .init("stock", .integer(ProductRequest.stockRule, isOptional: false)),
+            ]), counts: ProductRequest.skusRange)),
         ]),
         run: { data in
             outcome {
-                let product = try decode(CreateProductRequest.self, data).validated()
+                let product = try decode(ProductRequest.self, data).validated()
                 var violations: [String] = []
                 if !(1...MallEngine.skusPerProductMax).contains(product.skus.count) { violations.append("skus.count") }
                 for sku in product.skus {
                     if !MallLimits.priceFenRange.contains(sku.priceFen) { violations.append("priceFen \(sku.priceFen)") }
                     if !MallLimits.stockRange.contains(sku.stock) { violations.append("stock \(sku.stock)") }
-                    if sku.spec.count > CreateProductRequest.specEntriesMax { violations.append("spec.count") }
+                    if sku.spec.count > CatalogLimits.specDimensionsMax { violations.append("spec.count") }
                 }
                 return violations
             }
