@@ -133,7 +133,7 @@ extension MallClient {
     }
 
     /// Creates a product with one SKU and returns the SKU id.
-    func createProduct(admin: String, name: String, priceFen: Int64 = 9_900, stock: Int64 = 10_000) async throws -> String {
+    func createProduct(admin: String, name: String, priceFen: Int64 = 9_900, stock: Int64 = 1_000_000) async throws -> String {
         let response = try await post("/admin/v1/products", token: admin, body: [
             "name": .string(name),
             "skus": [["name": "default", "spec": ["colour": "red"], "priceFen": .int(priceFen), "stock": .int(stock)]],

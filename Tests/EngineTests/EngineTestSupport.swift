@@ -37,10 +37,11 @@ struct Sale {
     var productID: UInt64
 }
 
-/// A product with one SKU and a flash sale on it, open from now for an hour.
+/// A product with one SKU and a flash sale on it, open from now for an hour. The sale draws
+/// its units from the SKU's stock, which keeps 500 of its own.
 func makeSale(_ engine: MallEngine, stock: Int64, limitPerUser: Int64, priceFen: Int64 = 990) async throws -> Sale {
     let product = try await engine.createProduct(NewProduct(name: "龙井 tea", skus: [
-        .init(name: "100g", spec: [SpecPair(key: "规格", value: "100g")], priceFen: 12_800, stock: 500),
+        .init(name: "100g", spec: [SpecPair(key: "规格", value: "100g")], priceFen: 12_800, stock: 500 + stock),
     ]))
     let nowMs = engine.nowMs
     let activity = try await engine.createSeckillActivity(NewSeckillActivity(

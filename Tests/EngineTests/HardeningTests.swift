@@ -59,11 +59,13 @@ struct HardeningTests {
         let placed = SeckillOrderPlaced(orderID: 40, userID: 20, activityID: 30, productID: 10, skuID: 11, productName: "p",
                                         skuName: "s", quantity: 2, unitPriceFen: price, totalFen: 0,
                                         deadlineMs: testEpochMs + 1, atMs: testEpochMs)
+        let v1Activity = SeckillActivityCreated(activityID: 30, name: "a", startMs: 0, endMs: .max, items: [
+            SeckillItemDefinition(skuID: 11, seckillPriceFen: price, stock: 5, limitPerUser: 5)], atMs: testEpochMs, drawsFromStock: false)
         try await Self.writeLog(configuration, [
             (.productCreated(ProductCreated(productID: 10, name: "p", skus: [SKUDefinition(skuID: 11, name: "s", spec: [], priceFen: 1, stock: 1)], atMs: testEpochMs)), 1, nil),
             (.userRegistered(UserRegistered(userID: 20, openID: "o", unionID: nil, atMs: testEpochMs)), 1, nil),
-            (.seckillActivityCreated(SeckillActivityCreated(activityID: 30, name: "a", startMs: 0, endMs: .max, items: [
-                SeckillItemDefinition(skuID: 11, seckillPriceFen: price, stock: 5, limitPerUser: 5)], atMs: testEpochMs)), 1, nil),
+            // v1 activities had stock of their own: the v2 payload without its trailing `drawsFromStock`.
+            (.seckillActivityCreated(v1Activity), 1, Array(MallEvent.seckillActivityCreated(v1Activity).encodePayload().dropLast(1))),
             // v1 had no total: its payload is v2's without the trailing 8 bytes.
             (.seckillOrderPlaced(placed), 1, Array(MallEvent.seckillOrderPlaced(placed).encodePayload().dropLast(8))),
         ])

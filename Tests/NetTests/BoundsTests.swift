@@ -74,6 +74,10 @@ struct BoundsTests {
                 ["name": "秒杀", "startTime": start ?? now.ISO8601Format(), "endTime": end ?? now.addingTimeInterval(60).ISO8601Format(),
                  "items": [["skuId": skuID, "seckillPriceFen": 1, "stock": 1].merging(item) { $1 }]]
             }
+            // A sale draws its units from the SKU's stock: bring it to the bound first (100 are left after makeSale).
+            let stockIn = try await client.call(.post, "/admin/v1/skus/\(skuID)/stock", token: admin,
+                                                json: ["quantity": MallLimits.stockMax - 100, "remark": "bounds"])
+            #expect(stockIn.status == 200, "\(stockIn.raw)")
             let atBounds = try await client.call(.post, "/admin/v1/seckill/activities", token: admin, json: activity(
                 ["seckillPriceFen": MallLimits.priceFenMax, "stock": MallLimits.stockMax, "limitPerUser": MallLimits.limitPerUserMax]))
             #expect(atBounds.status == 201, "\(atBounds.raw)")

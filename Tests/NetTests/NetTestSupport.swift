@@ -119,7 +119,7 @@ extension TestClientProtocol {
     /// A product with one SKU and a flash sale open at `now` (the engine's clock, `TestApp.now`).
     func makeSale(admin: String, stock: Int, limitPerUser: Int, now: Date) async throws -> (activityID: String, skuID: String) {
         let product = try await call(.post, "/admin/v1/products", token: admin, json: [
-            "name": "纯棉T恤", "skus": [["name": "白色 M", "spec": ["颜色": "白色"], "priceFen": 7900, "stock": 100]],
+            "name": "纯棉T恤", "skus": [["name": "白色 M", "spec": ["颜色": "白色"], "priceFen": 7900, "stock": 100 + stock]],
         ])
         let skuID = try #require((product.data["skus"] as? [[String: Any]])?.first?["id"] as? String)
         let sale = try await call(.post, "/admin/v1/seckill/activities", token: admin, json: [

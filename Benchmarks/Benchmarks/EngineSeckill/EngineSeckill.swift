@@ -33,9 +33,9 @@ let benchmarks: @Sendable () -> Void = {
         var configuration = EngineConfiguration(dataDirectory: directory)
         configuration.snapshotEveryRecords = .max
         let engine = try MallEngine.open(configuration, logger: Logger(label: "bench"))
-        let product = try await engine.createProduct(NewProduct(name: "bench", skus: [.init(name: "s", spec: [], priceFen: 100, stock: 1)]))
-        let nowMs = engine.nowMs
         let stock = Int64(purchasesPerIteration) * 1_000
+        let product = try await engine.createProduct(NewProduct(name: "bench", skus: [.init(name: "s", spec: [], priceFen: 100, stock: stock)]))
+        let nowMs = engine.nowMs
         let sale = try await engine.createSeckillActivity(NewSeckillActivity(
             name: "bench", startMs: nowMs - 1000, endMs: nowMs + 86_400_000,
             items: [SeckillItemDefinition(skuID: product.skus[0].id, seckillPriceFen: 50, stock: stock, limitPerUser: stock)]))

@@ -59,8 +59,12 @@ public struct NewProduct: Sendable {
 
     public init(name: String, skus: [NewSKU]) { (self.name, self.skus) = (name, skus) }
 
-    /// The specs the SKUs' spec pairs span, values in first-seen order.
+    /// The specs the SKUs' spec pairs span, values in first-seen order. SKUs without a spec
+    /// are told apart by name (规格: name) when there are several.
     var productInput: ProductInput {
+        let skus = self.skus.count > 1
+            ? self.skus.map { $0.spec.isEmpty ? NewSKU(name: $0.name, spec: [SpecPair(key: "规格", value: $0.name)], priceFen: $0.priceFen, stock: $0.stock) : $0 }
+            : self.skus
         var dimensions: [SpecDimension] = []
         for sku in skus {
             for pair in sku.spec {

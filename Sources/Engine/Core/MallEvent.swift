@@ -371,7 +371,7 @@ public struct SeckillActivityCreated: Sendable, Equatable {
     public var drawsFromStock: Bool
 
     public init(activityID: UInt64, name: String, startMs: Int64, endMs: Int64, items: [SeckillItemDefinition], atMs: Int64,
-                drawsFromStock: Bool = true) {
+                drawsFromStock: Bool = false) {
         (self.activityID, self.name, self.startMs, self.endMs, self.items, self.atMs) = (activityID, name, startMs, endMs, items, atMs)
         self.drawsFromStock = drawsFromStock
     }
