@@ -280,6 +280,8 @@ struct EngineUpkeepService: Service {
     func run() async throws {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.every(Self.timerInterval) { await engine.cancelExpiredOrders() } }
+            // Unsold flash-sale units go back to their SKUs' stock once the sale ends.
+            group.addTask { await self.every(Self.timerInterval) { await engine.returnUnsoldSeckillStock() } }
             group.addTask {
                 await self.every(Self.maintenanceInterval) {
                     do {
