@@ -59,8 +59,8 @@ struct HTMLTokenizer {
                 continue
             }
             guard bytes[position] == Self.lessThan else { return text(from: position) }
-            let next = byte(at: position + 1)
-            switch next {
+            // 0 (end of input) is none of the cases: a lone `<`.
+            switch byte(at: position + 1) ?? 0 {
             case UInt8(ascii: "!"):
                 skipMarkupDeclaration()
             case UInt8(ascii: "?"):
@@ -76,7 +76,7 @@ struct HTMLTokenizer {
                 } else {
                     skipBogusComment(from: position + 2)
                 }
-            case let letter? where Self.isASCIILetter(letter):
+            case let letter where Self.isASCIILetter(letter):
                 if let token = startTag() { return token }
             default:
                 // A lone `<` (`a < b`, `<3`) is text.
@@ -123,14 +123,14 @@ struct HTMLTokenizer {
     private mutating func startTag() -> Token? {
         var index = position + 1
         let nameBytes = tagName(at: &index)
-        guard let (attributes, isSelfClosing, end) = attributes(from: index) else {
+        guard let parsed = attributes(from: index) else {
             position = bytes.count
             return nil
         }
-        position = end
+        position = parsed.end
         let name = String(decoding: nameBytes, as: UTF8.self)
         if Self.rawTextElements.contains(name) { rawTextEndName = nameBytes }
-        return .startTag(StartTag(name: name, attributes: attributes, isSelfClosing: isSelfClosing))
+        return .startTag(StartTag(name: name, attributes: parsed.attributes, isSelfClosing: parsed.isSelfClosing))
     }
 
     /// At `</` + letter. Attributes on an end tag are read (their quotes can hide
@@ -138,11 +138,11 @@ struct HTMLTokenizer {
     private mutating func endTag() -> Token? {
         var index = position + 2
         let nameBytes = tagName(at: &index)
-        guard let (_, _, end) = attributes(from: index) else {
+        guard let parsed = attributes(from: index) else {
             position = bytes.count
             return nil
         }
-        position = end
+        position = parsed.end
         return .endTag(name: String(decoding: nameBytes, as: UTF8.self))
     }
 
@@ -198,8 +198,9 @@ struct HTMLTokenizer {
         guard let first = byte(at: index) else { return Attribute(name: attributeName, value: index..<index) }
         if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") {
             guard let close = bytes[(index + 1)...].firstIndex(of: first) else { return nil }
-            defer { index = close + 1 }
-            return Attribute(name: attributeName, value: (index + 1)..<close)
+            let value = (index + 1)..<close
+            index = close + 1
+            return Attribute(name: attributeName, value: value)
         }
         let valueStart = index
         while index < bytes.count, !Self.isWhitespace(bytes[index]), bytes[index] != UInt8(ascii: ">") { index += 1 }

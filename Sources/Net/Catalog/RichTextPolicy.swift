@@ -100,11 +100,13 @@ enum RichTextPolicy {
     /// the CDN or under `/uploads/` (scanned, cached, counted), and inline data
     /// would eat the detail's size budget.
     static func sanitizedURL(_ value: String) -> String? {
-        var scalars = value.unicodeScalars.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }[...]
+        var scalars = Array(value.unicodeScalars.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" })[...]
         while let first = scalars.first, first.value <= 0x20 { scalars.removeFirst() }
         while let last = scalars.last, last.value <= 0x20 { scalars.removeLast() }
         guard !scalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return nil }
-        let url = String(String.UnicodeScalarView(scalars))
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        let url = String(view)
         guard !url.isEmpty, url.utf8.count <= urlBytesMax else { return nil }
         let lowercasedPrefix = String(decoding: url.utf8.prefix(9).map(HTMLTokenizer.lowercased), as: UTF8.self)
         let isAllowed = lowercasedPrefix.hasPrefix("https://") || lowercasedPrefix.hasPrefix("http://")

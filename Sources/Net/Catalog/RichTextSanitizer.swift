@@ -52,7 +52,7 @@ public struct RichTextSanitizer: Sendable {
                 continue
             }
         }
-        return text.unicodeScalars.split(whereSeparator: isPlainTextSpace).map(String.init).joined(separator: " ")
+        return text.unicodeScalars.split(whereSeparator: isPlainTextSpace).map { String($0) }.joined(separator: " ")
     }
 
     private static func checkedBytes(_ html: String) throws(RichTextError) -> [UInt8] {

@@ -198,12 +198,14 @@ extension HotKeywords {
             } else if !isIgnorable(scalar) {
                 if isSpacePending { scalars.append(" ") }
                 isSpacePending = false
-                scalars.append(("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 0x20) ?? scalar : scalar)
+                scalars.append((0x41...0x5A).contains(scalar.value) ? Unicode.Scalar(scalar.value + 0x20) ?? scalar : scalar)
             }
         }
         var keyword = String(scalars)
         if keyword.count > keywordCharactersMax { keyword = String(keyword.prefix(keywordCharactersMax)) }
-        while keyword.utf8.count > keywordBytesMax || keyword.last == " " { keyword.removeLast() }
+        // Bytes are cut by scalar: one character of 200 combining marks keeps its first ones.
+        while keyword.utf8.count > keywordBytesMax { keyword.unicodeScalars.removeLast() }
+        while keyword.last == " " { keyword.removeLast() }
         return keyword.isEmpty ? nil : keyword
     }
 
@@ -233,11 +235,12 @@ extension HotKeywords {
         var remainderMs = exponentMs % halfLifeMs
         if remainderMs < 0 { (wholeHalfLives, remainderMs) = (wholeHalfLives - 1, remainderMs + halfLifeMs) }
         guard wholeHalfLives > -130 else { return 0 }
-        guard wholeHalfLives < 64 else { return .max }
+        // value ≥ 1 times 2^63 or more does not fit.
+        guard wholeHalfLives <= 62 else { return .max }
         // remainder / halfLife as a 32-bit binary fraction: (remainder · 2^32) / halfLife < 2^32.
         let fraction = UInt64(halfLifeMs).dividingFullWidth((high: UInt64(remainderMs) >> 32, low: UInt64(remainderMs) << 32)).quotient
         let product = value.multipliedFullWidth(by: exp2Fraction(fraction))  // scale 2^62
-        let rightShift = 62 - Int(wholeHalfLives)  // 0 < rightShift < 192
+        let rightShift = 62 - Int(wholeHalfLives)  // 0 ≤ rightShift < 192
         if rightShift >= 128 { return 0 }
         if rightShift >= 64 { return product.high >> UInt64(rightShift - 64) }
         guard product.high >> UInt64(rightShift) == 0 else { return .max }
