@@ -37,9 +37,15 @@ struct OpenAPIRulesTests {
         let product = try Self.schema("ProductRequest")
         let seckill = try Self.schema("CreateSeckillActivityRequest")
         let purchase = try Self.schema("SeckillPurchaseRequest")
+        let stockChange = try Self.schema("StockChangeRequest")
         let expected: [([String: Any], [String], ClosedRange<Int64>, Bool)] = [
             (product, ["skus", "priceFen"], MallLimits.priceFenRange, true),
+            (product, ["skus", "originalPriceFen"], MallLimits.priceFenRange, true),
             (product, ["skus", "stock"], MallLimits.stockRange, false),
+            (product, ["skus", "lowStockThreshold"], 0...CatalogLimits.lowStockThresholdMax, false),
+            (product, ["defaultSku", "priceFen"], MallLimits.priceFenRange, true),
+            (product, ["defaultSku", "stock"], MallLimits.stockRange, false),
+            (stockChange, ["quantity"], -MallLimits.stockMax...MallLimits.stockMax, false),
             (seckill, ["items", "seckillPriceFen"], MallLimits.priceFenRange, true),
             (seckill, ["items", "stock"], MallLimits.stockRange, false),
             (seckill, ["items", "limitPerUser"], MallLimits.limitPerUserRange, false),
@@ -54,6 +60,11 @@ struct OpenAPIRulesTests {
             if isFen { #expect((field["description"] as? String)?.contains("fen") == true, "\(path)") }
         }
         #expect(Self.int64(try Self.property(product, ["skus"])["maxItems"]) == Int64(MallEngine.skusPerProductMax))
+        #expect(Self.int64(try Self.property(product, ["specs"])["maxItems"]) == Int64(CatalogLimits.specDimensionsMax))
+        #expect(Self.int64(try Self.property(product, ["specs", "values"])["maxItems"]) == Int64(CatalogLimits.valuesPerSpecMax))
+        #expect(Self.int64(try Self.property(product, ["images"])["maxItems"]) == Int64(CatalogLimits.imagesPerProductMax))
+        #expect(product["required"] as? [String] == ["name"])
+        #expect((try Self.property(product, ["detailHtml"])["description"] as? String)?.contains("javascript:") == true)
         #expect(Self.int64(try Self.property(seckill, ["items"])["maxItems"]) == Int64(MallEngine.seckillItemsMax))
         #expect(SeckillPurchaseRequest.quantityRule.range.upperBound == MallEngine.seckillQuantityMax)
     }
@@ -63,7 +74,8 @@ struct OpenAPIRulesTests {
         let names = ["WeChatLoginRequest", "RefreshRequest", "AdminLoginRequest", "ProductRequest",
                      "CreateSeckillActivityRequest", "SeckillPurchaseRequest", "PasswordChangeRequest", "CreateAdminRequest",
                      "UpdateAdminRequest", "BanRequest", "ProfileUpdateRequest", "PhoneCodeRequest", "RealNameRequest",
-                     "AddressRequest", "AddressParseRequest"]
+                     "AddressRequest", "AddressParseRequest", "CategoryRequest", "ShelveRequest", "StockChangeRequest",
+                     "SearchSettingsBody"]
         func check(_ schema: [String: Any], at path: String) {
             switch schema["type"] as? String {
             case "object":
@@ -120,6 +132,9 @@ struct OpenAPIRulesTests {
             AdminAccountController.phoneSearchRule, ProfileUpdateRequest.nicknameRule, ProfileUpdateRequest.avatarRule,
             RealNameRequest.nameRule, RealNameRequest.idNumberRule, AddressRequest.nameRule, AddressRequest.phoneRule,
             AddressRequest.regionCodeRule, AddressRequest.detailRule, AddressParseRequest.textRule,
+            ProductRequest.imageRule, ProductRequest.subtitleRule, CategoryRequest.nameRule, CategoryRequest.iconRule,
+            StockChangeRequest.remarkRule, SearchSettingsBody.termRule, SearchSettingsBody.keywordRule, SearchParameters.textRule,
+            SearchParameters.cursorRule, SearchController.prefixRule, BrowsingController.cursorRule, ProductController.nameFilterRule,
         ]
         let seed = FuzzSeed.make("patterns")
         var random = SeededGenerator(seed: seed)

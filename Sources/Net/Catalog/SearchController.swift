@@ -122,7 +122,30 @@ struct SearchSettingsBody: Codable, Sendable {
         blockedKeywords = try container.required([String].self, .blockedKeywords)
     }
 
+    /// Raw terms and keywords, before normalisation; the engine's tables then check the normalised forms.
+    static let termRule = TextRule(.text, 1...SynonymTable.termCharactersRange.upperBound * 4)
+    static let keywordRule = TextRule(.text, 1...HotKeywords.keywordCharactersMax)
+    static let groupsRange = 0...SynonymTable.groupsMax
+    static let pinnedRange = 0...HotKeywordRules.pinnedMax
+    static let blockedRange = 0...HotKeywordRules.blockedMax
+
     func validated() throws(APIError) -> SearchSettings {
+        var validation = Validation()
+        validation.require(Self.groupsRange.contains(synonyms.count), "synonyms", "must hold at most \(SynonymTable.groupsMax) groups")
+        for (index, group) in synonyms.prefix(SynonymTable.groupsMax).enumerated() {
+            validation.require(SynonymTable.termsPerGroupRange.contains(group.count), "synonyms[\(index)]",
+                               "must hold \(SynonymTable.termsPerGroupRange.lowerBound) to \(SynonymTable.termsPerGroupRange.upperBound) terms")
+            for (termIndex, term) in group.prefix(SynonymTable.termsPerGroupRange.upperBound).enumerated() {
+                validation.text(term, "synonyms[\(index)][\(termIndex)]", Self.termRule)
+            }
+        }
+        for (field, keywords, range) in [("pinnedKeywords", pinnedKeywords, Self.pinnedRange), ("blockedKeywords", blockedKeywords, Self.blockedRange)] {
+            validation.require(range.contains(keywords.count), field, "must hold at most \(range.upperBound) keywords")
+            for (index, keyword) in keywords.prefix(range.upperBound).enumerated() {
+                validation.text(keyword, "\(field)[\(index)]", Self.keywordRule)
+            }
+        }
+        try validation.check()
         do {
             _ = try SynonymTable(groups: synonyms)
         } catch {
@@ -131,7 +154,10 @@ struct SearchSettingsBody: Codable, Sendable {
         do {
             _ = try HotKeywordRules(pinned: pinnedKeywords, blocked: blockedKeywords)
         } catch {
-            throw APIError.invalid("pinnedKeywords", "\(error)")
+            switch error {
+            case .tooManyBlocked, .emptyBlocked: throw APIError.invalid("blockedKeywords", "\(error)")
+            case .tooManyPinned, .emptyPinned: throw APIError.invalid("pinnedKeywords", "\(error)")
+            }
         }
         return SearchSettings(synonymGroups: synonyms, pinnedKeywords: pinnedKeywords, blockedKeywords: blockedKeywords)
     }

@@ -25,29 +25,6 @@ extension OpenAPIDocument {
         ]
     }
 
-    static var catalogRoutes: [Route] {
-        [
-            Route(method: "post", path: "/admin/v1/products", operation: S.operation(
-                "catalog", "Create product", "A product with 1 or more SKUs, each with its price in fen and its stock.",
-                security: .admin, body: S.jsonBody(S.ref("ProductRequest")), status: "201", data: S.ref("Product"),
-                errors: [400, 401, 413, 500, 503], links: [
-                    "AdminProduct": S.link("catalogAdminProduct", "The product created.", parameters: ["path.id": "$response.body#/data/id"]),
-                    "Product": S.link("catalogProduct", "The product as buyers see it.", parameters: ["path.id": "$response.body#/data/id"]),
-                    "FlashSale": S.link(
-                        "seckillCreateFlashSale", "A flash sale of the first SKU, open from 2000 to 2100.", parameters: [:],
-                        requestBody: ["name": "flash sale", "startTime": "2000-01-01T00:00:00Z", "endTime": "2100-01-01T00:00:00Z",
-                                      "items": [["skuId": "$response.body#/data/skus/0/id", "seckillPriceFen": 100, "stock": 1_000,
-                                                 "limitPerUser": 100]]]),
-                ])),
-            Route(method: "get", path: "/admin/v1/products/{id}", operation: S.operation(
-                "catalog", "Admin product", security: .admin, parameters: [S.pathID("Product id.")], data: S.ref("Product"),
-                errors: [400, 401, 404])),
-            Route(method: "get", path: "/api/v1/products/{id}", operation: S.operation(
-                "catalog", "Product", "A product with its SKUs, prices and current stock.", security: .none,
-                parameters: [S.pathID("Product id.")], data: S.ref("Product"), errors: [400, 404])),
-        ]
-    }
-
     static var seckillRoutes: [Route] {
         let idempotencyKey = S.parameter(
             "Idempotency-Key", in: "header", SeckillPurchaseRequest.idempotencyKeyRule.schema("A client-chosen key."),

@@ -3,7 +3,7 @@ private typealias S = OpenAPISchema
 
 extension OpenAPIDocument {
     static var schemas: [(key: String, value: OpenAPIValue)] {
-        envelopeSchemas + identitySchemas + catalogSchemas + orderSchemas + reportSchemas + statsSchemas
+        envelopeSchemas + identitySchemas + catalogSchemas + seckillSchemas + orderSchemas + reportSchemas + statsSchemas
     }
 
     private static var envelopeSchemas: [(key: String, value: OpenAPIValue)] {
@@ -43,27 +43,8 @@ extension OpenAPIDocument {
         ]
     }
 
-    private static var catalogSchemas: [(key: String, value: OpenAPIValue)] {
+    private static var seckillSchemas: [(key: String, value: OpenAPIValue)] {
         [
-            ("ProductRequest", S.object("", required: ["name", "skus"], closed: true, [
-                "name": ProductRequest.nameRule.schema("Product name.", example: "纯棉T恤"),
-                "skus": S.array(S.object("", required: ["name", "priceFen", "stock"], closed: true, [
-                    "name": ProductRequest.skuNameRule.schema("SKU name.", example: "白色 M"),
-                    "spec": S.map("Specification, e.g. {\"颜色\": \"红\"}.", keys: ProductRequest.specNameRule,
-                                  values: ProductRequest.specValueRule, entriesMax: CatalogLimits.specDimensionsMax),
-                    "priceFen": ProductRequest.priceRule.schema("Price."),
-                    "stock": ProductRequest.stockRule.schema("Units in stock."),
-                ]), "The SKUs.", counts: ProductRequest.skusRange),
-            ])),
-            ("Product", S.object("", required: ["id", "name", "skus", "createdAt"], [
-                "id": S.id("The product."),
-                "name": S.string("Name."),
-                "skus": S.array(S.object("", required: ["id", "name", "spec", "priceFen", "stock"], [
-                    "id": S.id("The SKU."), "name": S.string("Name."), "spec": S.map("Specification."),
-                    "priceFen": S.fen("Price."), "stock": S.integer("Units in stock now."),
-                ])),
-                "createdAt": S.time("Creation."),
-            ])),
             ("CreateSeckillActivityRequest", S.object(
                 "Rules across fields, refused with 400: endTime after startTime; no SKU listed twice. An unknown SKU is refused too.",
                 required: ["name", "startTime", "endTime", "items"], closed: true, [

@@ -27,7 +27,7 @@ enum OpenAPIDocument {
 
     /// Every route, in the order the docs page lists them, each admin route with its permission.
     static var routes: [Route] {
-        (healthRoutes + authRoutes + profileRoutes + catalogRoutes + seckillRoutes + orderRoutes + paymentRoutes
+        (healthRoutes + authRoutes + profileRoutes + catalogRoutes + searchRoutes + browsingRoutes + seckillRoutes + orderRoutes + paymentRoutes
             + adminAccountRoutes + adminReportRoutes + documentationRoutes).map(statingPermission).map(statingRateLimit)
     }
 
@@ -45,7 +45,9 @@ enum OpenAPIDocument {
         ["name": "health", "description": "Liveness, readiness and Prometheus metrics for the operator."],
         ["name": "auth", "description": "WeChat login for buyers, password login for the back office, token refresh (refresh tokens rotate; one used twice ends its session), logout, the current admin and its password."],
         ["name": "profile", "description": "A buyer's own profile, phone number, real-name check and address book."],
-        ["name": "catalog", "description": "Products and SKUs."],
+        ["name": "catalog", "description": "Categories with attribute templates, products (SPU) with their SKU matrix, shelving, stock-in and stock-out, low-stock alerts, and the storefront's product list and page."],
+        ["name": "search", "description": "Storefront search (words, pinyin and initials, synonyms, filters, sorts, highlighted names), suggestions while typing, hot keywords, and the back office's synonyms and pinned or blocked keywords."],
+        ["name": "browsing", "description": "A buyer's favorites, footprints (product pages viewed, by day) and search history."],
         ["name": "seckill", "description": "Flash sales (秒杀): activities and purchases."],
         ["name": "orders", "description": "A buyer's own orders, served from memory."],
         ["name": "payments", "description": "WeChat Pay (sandbox or merchant) and its notification callback."],

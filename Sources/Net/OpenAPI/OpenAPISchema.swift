@@ -84,6 +84,8 @@ enum OpenAPISchema {
 
     enum Security {
         case none, user, admin
+        /// Anonymous, or a buyer's token; a token sent must be valid (401 otherwise).
+        case optionalUser
     }
 
     static func parameter(_ name: String, in location: String, required: Bool = false, _ schema: OpenAPIValue,
@@ -119,6 +121,7 @@ enum OpenAPISchema {
         switch security {
         case .none: members.append(.init(key: "security", value: []))
         case .user: members.append(.init(key: "security", value: [["userToken": []]]))
+        case .optionalUser: members.append(.init(key: "security", value: [["userToken": []], [:]]))
         case .admin: members.append(.init(key: "security", value: [["adminToken": []]]))
         }
         if !parameters.isEmpty { members.append(.init(key: "parameters", value: .array(parameters))) }

@@ -31,7 +31,8 @@ struct DTOCase: Sendable {
 
 extension DTOCase {
     static let all: [DTOCase] = [wechatLogin, refresh, adminLogin, createProduct, createSeckill, purchase,
-                                 createAdmin, updateAdmin, passwordChange, ban, profileUpdate, realName, address, addressParse]
+                                 createAdmin, updateAdmin, passwordChange, ban, profileUpdate, realName, address, addressParse,
+                                 category, shelve, stockChange, searchSettings]
 
     static let wechatLogin = DTOCase(
         name: "WeChatLoginRequest", types: ["WeChatLoginRequest"],
@@ -59,32 +60,6 @@ extension DTOCase {
             outcome {
                 let input = try decode(AdminLoginRequest.self, data).validated()
                 return input.password.unicodeScalars.contains("\u{0}") ? ["password holds NUL"] : []
-            }
-        })
-
-    static let createProduct = DTOCase(
-        name: "ProductRequest", types: ["ProductRequest", "SKUInput"],
-        shape: .object([
-            .init("name", .text(ProductRequest.nameRule)),
-            .init("skus", .array(.object([
-                .init("name", .text(ProductRequest.skuNameRule)),
-                .init("spec", .map(keys: ProductRequest.specNameRule, values: ProductRequest.specValueRule,
-                                   entriesMax: CatalogLimits.specDimensionsMax), required: false),
-                .init("priceFen", .integer(ProductRequest.priceRule, isOptional: false)),
-                .init("stock", .integer(ProductRequest.stockRule, isOptional: false)),
-            ]), counts: ProductRequest.skusRange)),
-        ]),
-        run: { data in
-            outcome {
-                let product = try decode(ProductRequest.self, data).validated()
-                var violations: [String] = []
-                if !(1...MallEngine.skusPerProductMax).contains(product.skus.count) { violations.append("skus.count") }
-                for sku in product.skus {
-                    if !MallLimits.priceFenRange.contains(sku.priceFen) { violations.append("priceFen \(sku.priceFen)") }
-                    if !MallLimits.stockRange.contains(sku.stock) { violations.append("stock \(sku.stock)") }
-                    if sku.spec.count > CatalogLimits.specDimensionsMax { violations.append("spec.count") }
-                }
-                return violations
             }
         })
 

@@ -55,7 +55,11 @@ struct RouterFuzzTests {
         case "api/v1/auth/wechat/login": return DTOCase.wechatLogin.shape
         case "api/v1/auth/refresh": return DTOCase.refresh.shape
         case "admin/v1/auth/login": return DTOCase.adminLogin.shape
-        case "admin/v1/products": return DTOCase.createProduct.shape
+        case "admin/v1/products", "admin/v1/products/*": return DTOCase.createProduct.shape
+        case "admin/v1/products/shelf": return DTOCase.shelve.shape
+        case "admin/v1/categories", "admin/v1/categories/*": return DTOCase.category.shape
+        case "admin/v1/skus/*/stock", "admin/v1/seckill/activities/*/items/*/stock": return DTOCase.stockChange.shape
+        case "admin/v1/search/settings": return DTOCase.searchSettings.shape
         case "admin/v1/seckill/activities": return DTOCase.createSeckill.shape
         case "api/v1/seckill/activities/*/orders": return DTOCase.purchase.shape
         default: return nil
