@@ -78,7 +78,7 @@ public struct StockLogQueries: Sendable {
         }
         let page = rows.prefix(limit)
         let next = rows.count > limit ? page.last?.cursor.encoded : nil
-        return StockLogPage(items: page.map(\.entry), nextCursor: next)
+        return StockLogPage(items: page.map { $0.entry }, nextCursor: next)
     }
 
     static func listQuery(_ filter: StockLogFilter, after cursor: StockLogCursor?, limit: Int) -> PostgresQuery {
@@ -127,14 +127,14 @@ public struct StockLogQueries: Sendable {
         let activityID = try cells["activity_id"].decode(Int64.self)
         let entry = StockLogEntry(
             id: String(id), skuId: String(try cells["sku_id"].decode(Int64.self)),
-            productId: try cells["product_id"].decode(Int64?.self).map(String.init),
+            productId: try cells["product_id"].decode(Int64?.self).map { String($0) },
             productName: try cells["product_name"].decode(String?.self),
             skuName: try cells["sku_name"].decode(String?.self),
             type: try cells["type"].decode(String.self), change: try cells["change"].decode(Int64.self),
-            orderId: try cells["order_id"].decode(Int64?.self).map(String.init),
+            orderId: try cells["order_id"].decode(Int64?.self).map { String($0) },
             activityId: activityID == 0 ? nil : String(activityID),
             remark: try cells["remark"].decode(String?.self),
-            operatorId: try cells["operator_id"].decode(Int64?.self).map(String.init),
+            operatorId: try cells["operator_id"].decode(Int64?.self).map { String($0) },
             createdAt: ReportTime.iso8601(ms: createdUs.floorDivided(by: 1000)))
         return (entry, StockLogCursor(createdUs: createdUs, id: id))
     }

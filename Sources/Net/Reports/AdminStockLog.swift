@@ -83,10 +83,10 @@ struct AdminStockLogController {
 
     @Sendable func list(_ request: Request, context: MallRequestContext) async throws -> Envelope<AdminStockLogPage> {
         var parameters = ReportParameters(request)
-        var filter = AdminStockLogFilter()
-        filter.skuID = parameters.id("skuId")
-        filter.kind = parameters.optionalChoice("type", StockLogKind.self)
-        (filter.fromMs, filter.toMs) = parameters.timeRange()
+        let skuID = parameters.id("skuId")
+        let kind = parameters.optionalChoice("type", StockLogKind.self)
+        let (fromMs, toMs) = parameters.timeRange()
+        let filter = AdminStockLogFilter(skuID: skuID, kind: kind, fromMs: fromMs, toMs: toMs)
         let cursor = request.uri.queryParameters.get("cursor")
         if let cursor {
             parameters.require(ReportParameters.cursorRule.accepts(cursor), "cursor", "must be the nextCursor of a previous page")
