@@ -117,6 +117,7 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     seckill.addAdminRoutes(to: backOffice)
     payments.addAdminRoutes(to: backOffice)
     AdminOrderController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)
+    AdminStockLogController(reports: services.reports).addRoutes(to: backOffice)
     AdminStatsController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)
     routeMethods.record(router.routes.map { (path: $0.path.description, method: $0.method) })
     return router

@@ -170,3 +170,17 @@ extension ArchiveReportService {
         }
     }
 }
+
+extension ArchiveReportService {
+    func stockLogs(filter: AdminStockLogFilter, cursor: String?, limit: Int) async throws -> AdminStockLogPage {
+        let archiveFilter = StockLogFilter(skuID: filter.skuID, type: filter.kind?.rawValue, fromMs: filter.fromMs, toMs: filter.toMs)
+        let page = try await Self.mapErrors { try await reports.stockLogs.list(filter: archiveFilter, cursor: cursor, limit: limit) }
+        return AdminStockLogPage(
+            items: page.items.map {
+                AdminStockLog(id: $0.id, skuId: $0.skuId, productId: $0.productId, productName: $0.productName, skuName: $0.skuName,
+                              type: $0.type, change: $0.change, orderId: $0.orderId, activityId: $0.activityId, remark: $0.remark,
+                              operatorId: $0.operatorId, createdAt: $0.createdAt)
+            },
+            nextCursor: page.nextCursor)
+    }
+}

@@ -86,7 +86,8 @@ struct ArchiveImage: Equatable {
         image.stockLogTotals = try await strings(database, """
             SELECT activity_id || '/' || sku_id || ' taken ' || sum(change) FILTER (WHERE change < 0)
                    || ' given back ' || coalesce(sum(change) FILTER (WHERE change > 0), 0)
-            FROM stock_logs GROUP BY activity_id, sku_id ORDER BY activity_id, sku_id
+            FROM stock_logs WHERE type IN ('order_placed', 'order_cancelled')
+            GROUP BY activity_id, sku_id ORDER BY activity_id, sku_id
             """)
         image.users = try await strings(database, "SELECT id || ' ' || openid || ' ' || coalesce(unionid, '-') FROM users ORDER BY id")
         image.admins = try await strings(database, "SELECT id || ' ' || username || ' ' || role FROM admins ORDER BY id")

@@ -40,7 +40,7 @@ struct DocumentationTests {
             let admin = try await client.adminToken()
             for uri in ["/admin/v1/orders", "/admin/v1/orders/1", "/admin/v1/orders/export", "/admin/v1/stats/overview",
                         "/admin/v1/stats/sales?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z&granularity=day",
-                        "/admin/v1/stats/top-products", "/admin/v1/stats/seckill/1"] {
+                        "/admin/v1/stats/top-products", "/admin/v1/stats/seckill/1", "/admin/v1/stock/logs"] {
                 let reply = try await client.call(.get, uri, token: admin)
                 #expect(reply.status == 503, "\(uri)")
                 #expect(reply.message.contains("MALL_DATABASE_URL"), "\(uri)")

@@ -72,4 +72,13 @@ struct FakeReports: ReportService {
             cancelledUnits: 0, cancelledOrders: 0, timeoutCancelledUnits: 0, timeoutCancelledOrders: 0, paidRate: 0.3333,
             items: [])
     }
+
+    func stockLogs(filter: AdminStockLogFilter, cursor: String?, limit: Int) async throws -> AdminStockLogPage {
+        if filter.skuID == Self.unavailableUserID { throw ReportServiceError.unavailable(underlying: CancellationError()) }
+        if let cursor, cursor.hasPrefix("bad") { throw ReportServiceError.invalidCursor(reason: "is not a stock-log cursor this server issued") }
+        let row = AdminStockLog(id: "9", skuId: String(filter.skuID ?? 3), productId: "2", productName: "T恤", skuName: "白色 M",
+                                type: filter.kind?.rawValue ?? "stock_in", change: 5, orderId: nil, activityId: nil, remark: "到货",
+                                operatorId: "1", createdAt: "2026-11-27T02:00:00.000Z")
+        return AdminStockLogPage(items: [row], nextCursor: cursor == nil ? "czE6MTox" : nil)
+    }
 }

@@ -16,10 +16,21 @@ struct ArchiveBatch: Sendable {
 
     var admins: [UInt64: AdminRow] = [:]
     var users: [UserRow] = []
-    var products: [ProductRow] = []
-    var skus: [SKURow] = []
+    /// Categories saved in the batch, their last image; deleted ones are in `deletedCategoryIDs` instead.
+    var categories: [UInt64: CategoryRow] = [:]
+    var deletedCategoryIDs: Set<UInt64> = []
+    /// Products created or saved in the batch, their last image (upserted whole but `sales`).
+    var products: [UInt64: ProductRow] = [:]
+    /// Shelving and deletion of products the batch did not save.
+    var productPatches: [UInt64: ProductPatch] = [:]
+    /// SKUs of the products above, their last image (upserted whole but `stock`).
+    var skus: [UInt64: SKURow] = [:]
+    /// The SKU ids of each product in `products`, to reach their rows when the product is shelved.
+    private var skuIDsByProduct: [UInt64: [UInt64]] = [:]
     var activities: [ActivityRow] = []
     var seckillItems: [SeckillItemRow] = []
+    /// Flash-sale items created before the batch and taken off their sale in it.
+    var removedSeckillItems: Set<SeckillKey> = []
     var newOrders: [UInt64: OrderRow] = [:]
     var orderUpdates: [UInt64: OrderUpdate] = [:]
     var orderItems: [OrderItemRow] = []
@@ -58,7 +69,7 @@ struct ArchiveBatch: Sendable {
             users.append(UserRow(id: registered.userID, openID: registered.openID, unionID: registered.unionID,
                                  createdAtMs: registered.atMs))
         case .productCreated(let created): addProduct(created)
-        case .seckillActivityCreated(let created): addActivity(created)
+        case .seckillActivityCreated(let created): addActivity(created, lsn: lsn)
         case .seckillOrderPlaced(let placed): try addPlaced(placed, lsn: lsn)
         case .orderPaid(let paid): try addPaid(paid, lsn: lsn)
         case .orderCancelled(let cancelled): try addCancelled(cancelled, lsn: lsn)
@@ -66,10 +77,32 @@ struct ArchiveBatch: Sendable {
         case .paymentExceptionRecorded:
             // Refunds due are listed from the engine's memory; they get a table with the refund work.
             break
-        case .categorySaved, .categoryDeleted, .productSaved, .productsShelved, .productDeleted, .stockAdjusted,
-             .seckillStockMoved, .stockLow, .searchSettingsChanged, .searchRecorded, .favoriteChanged, .productViewed,
-             .historyCleared:
-            // TODO(catalog archive): categories, product details and the stock log of these moves.
+        case .categorySaved(let saved):
+            deletedCategoryIDs.remove(saved.category.id)
+            categories[saved.category.id] = CategoryRow(saved.category)
+        case .categoryDeleted(let deleted):
+            categories[deleted.categoryID] = nil
+            deletedCategoryIDs.insert(deleted.categoryID)
+        case .productSaved(let saved): addProductSaved(saved, lsn: lsn)
+        case .productsShelved(let shelved):
+            for id in shelved.productIDs { patchProduct(id, onShelf: shelved.onShelf, deleted: false, atMs: shelved.atMs) }
+        case .productDeleted(let deleted):
+            patchProduct(deleted.productID, onShelf: false, deleted: true, atMs: deleted.atMs)
+        case .stockAdjusted(let adjusted):
+            if adjusted.delta != 0 {
+                stockLogs.append(StockLogRow(lsn: lsn, skuID: adjusted.skuID, activityID: 0, orderID: 0, change: adjusted.delta,
+                                             type: adjusted.kind.name, remark: adjusted.remark, operatorID: adjusted.operatorID,
+                                             atMs: adjusted.atMs))
+                skuStockDeltas[adjusted.skuID, default: 0] &+= adjusted.delta
+            }
+        case .seckillStockMoved(let moved): addSeckillMove(moved, lsn: lsn)
+        case .stockLow:
+            // A marker for notifications; the stock it reports is already in product_skus.
+            break
+        case .searchSettingsChanged, .searchRecorded, .favoriteChanged, .productViewed, .historyCleared:
+            // Search settings, hot keywords, favorites and browsing history are served from the
+            // engine's memory (bounded per user, DESIGN invariant 8) and no report reads them;
+            // they get tables when a report needs them, filled by a rebuild from state.
             break
         }
         lastLSN = lsn
@@ -83,20 +116,92 @@ struct ArchiveBatch: Sendable {
     }
 
     private mutating func addProduct(_ created: ProductCreated) {
-        products.append(ProductRow(id: created.productID, name: created.name, createdAtMs: created.atMs))
-        for sku in created.skus {
-            skus.append(SKURow(id: sku.skuID, productID: created.productID, name: sku.name, spec: sku.spec,
-                               priceFen: sku.priceFen, stock: sku.stock, createdAtMs: created.atMs))
+        // The product as the engine's catalog makes it from this record, so a rebuild from state writes the same rows.
+        let product = Product(id: created.productID, name: created.name,
+                              skus: created.skus.map { Product.SKU(id: $0.skuID, name: $0.name, spec: $0.spec, priceFen: $0.priceFen) },
+                              createdAtMs: created.atMs)
+        putProduct(product) { sku in created.skus.first { $0.skuID == sku.id }?.stock ?? 0 }
+    }
+
+    /// A product saved whole: its row and its SKUs' rows. New SKUs come with their opening stock and
+    /// one `opening` stock log row each; SKUs the archive (or the batch) has keep their stock.
+    private mutating func addProductSaved(_ saved: ProductSaved, lsn: UInt64) {
+        var opening: [UInt64: Int64] = [:]
+        for entry in saved.openingStock { opening[entry.skuID, default: 0] &+= entry.quantity }
+        putProduct(saved.product) { opening[$0.id] ?? 0 }
+        for (skuID, quantity) in opening.sorted(by: { $0.key < $1.key }) where quantity != 0 {
+            stockLogs.append(StockLogRow(lsn: lsn, skuID: skuID, activityID: 0, orderID: 0, change: quantity,
+                                         type: StockLogType.opening, remark: nil, operatorID: saved.operatorID, atMs: saved.atMs))
         }
     }
 
-    private mutating func addActivity(_ created: SeckillActivityCreated) {
+    /// Puts a product's row and its SKUs' rows in the batch. `newStock` is the stock of a SKU the
+    /// batch does not hold yet: it is written only if the archive has no such SKU either.
+    mutating func putProduct(_ product: Product, newStock: (Product.SKU) -> Int64) {
+        let row = ProductRow(product)
+        products[product.id] = row
+        // The whole row is newer than any shelving recorded before it.
+        productPatches[product.id] = nil
+        skuIDsByProduct[product.id] = product.skus.map(\.id)
+        for sku in product.skus {
+            skus[sku.id] = SKURow(sku, of: row, stock: skus[sku.id]?.stock ?? newStock(sku))
+        }
+    }
+
+    /// Shelving or deletion: on the batch's row when it holds the product, else as a patch.
+    /// SKU rows take the product's time, as they do when the product is saved.
+    private mutating func patchProduct(_ id: UInt64, onShelf: Bool, deleted: Bool, atMs: Int64) {
+        if var row = products[id] {
+            row.deleted = row.deleted || deleted
+            row.onShelf = onShelf && !row.deleted
+            row.updatedAtMs = atMs
+            products[id] = row
+            for skuID in skuIDsByProduct[id] ?? [] { skus[skuID]?.updatedAtMs = atMs }
+        } else {
+            let wasDeleted = productPatches[id]?.deleted ?? false
+            productPatches[id] = ProductPatch(id: id, onShelf: onShelf && !(deleted || wasDeleted),
+                                              deleted: deleted || wasDeleted, updatedAtMs: atMs)
+        }
+    }
+
+    /// Units between a SKU's stock and a flash-sale item: the SKU's stock moves the other way from
+    /// the item's `remaining`; the log row says what the SKU's stock did.
+    private mutating func addSeckillMove(_ moved: SeckillStockMoved, lsn: UInt64) {
+        if moved.delta != 0 {
+            let (stockChange, overflow) = Int64(0).subtractingReportingOverflow(moved.delta)
+            // The engine bounds moves by the stock limit; a record saying otherwise was refused by its replay.
+            let change = overflow ? Int64.max : stockChange
+            stockLogs.append(StockLogRow(lsn: lsn, skuID: moved.skuID, activityID: moved.activityID, orderID: 0, change: change,
+                                         type: moved.delta > 0 ? StockLogType.toSeckill : StockLogType.fromSeckill,
+                                         remark: moved.remark, operatorID: moved.operatorID, atMs: moved.atMs))
+            skuStockDeltas[moved.skuID, default: 0] &+= change
+            seckillDeltas[moved.key, default: SeckillDelta()].remaining &+= moved.delta
+        }
+        if moved.removesItem {
+            if let index = seckillItems.firstIndex(where: { $0.activityID == moved.activityID && $0.skuID == moved.skuID }) {
+                seckillItems[index].removed = true
+            } else {
+                removedSeckillItems.insert(moved.key)
+            }
+        }
+    }
+
+    private mutating func addActivity(_ created: SeckillActivityCreated, lsn: UInt64) {
         activities.append(ActivityRow(id: created.activityID, name: created.name, startMs: created.startMs,
                                       endMs: created.endMs, createdAtMs: created.atMs))
         for item in created.items {
             seckillItems.append(SeckillItemRow(activityID: created.activityID, skuID: item.skuID,
                                                seckillPriceFen: item.seckillPriceFen, stock: item.stock,
                                                limitPerUser: item.limitPerUser))
+        }
+        // A v2 sale draws its units from the SKUs' stock when it is created.
+        guard created.drawsFromStock else { return }
+        var drawn: [UInt64: Int64] = [:]
+        for item in created.items { drawn[item.skuID, default: 0] &+= item.stock }
+        for (skuID, units) in drawn.sorted(by: { $0.key < $1.key }) where units != 0 {
+            stockLogs.append(StockLogRow(lsn: lsn, skuID: skuID, activityID: created.activityID, orderID: 0, change: -units,
+                                         type: StockLogType.toSeckill, remark: created.name, atMs: created.atMs))
+            skuStockDeltas[skuID, default: 0] &-= units
         }
     }
 

@@ -85,14 +85,14 @@ extension BatchWriter {
 
     func insertStockLogs(_ rows: ArraySlice<StockLogRow>, _ connection: PostgresConnection) async throws -> Int {
         try await execute("""
-            INSERT INTO stock_logs (lsn, sku_id, activity_id, order_id, change, type, remark, created_at)
-            SELECT u.lsn, u.sku_id, u.activity_id, u.order_id, u.change, u.type, NULLIF(u.remark, ''),
-                   to_timestamp(u.at_ms / 1000.0)
+            INSERT INTO stock_logs (lsn, sku_id, activity_id, order_id, change, type, remark, operator_id, created_at)
+            SELECT u.lsn, u.sku_id, u.activity_id, NULLIF(u.order_id, 0), u.change, u.type, NULLIF(u.remark, ''),
+                   NULLIF(u.operator_id, 0), to_timestamp(u.at_ms / 1000.0)
             FROM unnest(\(rows.map(\.lsn.bigint))::bigint[], \(rows.map(\.skuID.bigint))::bigint[],
                         \(rows.map(\.activityID.bigint))::bigint[], \(rows.map(\.orderID.bigint))::bigint[],
                         \(rows.map(\.change))::bigint[], \(rows.map(\.type))::text[], \(rows.map { $0.remark ?? "" })::text[],
-                        \(rows.map(\.atMs))::bigint[])
-                 AS u(lsn, sku_id, activity_id, order_id, change, type, remark, at_ms)
+                        \(rows.map(\.operatorID.bigint))::bigint[], \(rows.map(\.atMs))::bigint[])
+                 AS u(lsn, sku_id, activity_id, order_id, change, type, remark, operator_id, at_ms)
             """, rows: rows.count, connection)
     }
 
@@ -107,7 +107,7 @@ extension BatchWriter {
     /// from `known`, else from the archive, read in one query.
     func specs(for batch: ArchiveBatch, known: [UInt64: String], _ connection: PostgresConnection) async throws -> [UInt64: String] {
         var specBySKU: [UInt64: String] = [:]
-        for sku in batch.skus { specBySKU[sku.id] = SpecJSON.object(sku.spec) }
+        for sku in batch.skus.values { specBySKU[sku.id] = SpecJSON.object(sku.spec) }
         var missing: Set<UInt64> = []
         for item in batch.orderItems where specBySKU[item.skuID] == nil {
             if let spec = known[item.skuID] { specBySKU[item.skuID] = spec } else { missing.insert(item.skuID) }

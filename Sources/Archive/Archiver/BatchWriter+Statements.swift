@@ -34,35 +34,6 @@ extension BatchWriter {
             """, connection)
     }
 
-    func insertProducts(_ rows: ArraySlice<ProductRow>, _ connection: PostgresConnection) async throws -> Int {
-        try await count("""
-            WITH written AS (
-                INSERT INTO products (id, name, created_at, updated_at)
-                SELECT u.id, u.name, to_timestamp(u.at_ms / 1000.0), to_timestamp(u.at_ms / 1000.0)
-                FROM unnest(\(rows.map(\.id.bigint))::bigint[], \(rows.map(\.name))::text[], \(rows.map(\.createdAtMs))::bigint[])
-                     AS u(id, name, at_ms)
-                ON CONFLICT (id) DO NOTHING
-                RETURNING 1)
-            SELECT count(*) FROM written
-            """, connection)
-    }
-
-    func insertSKUs(_ rows: ArraySlice<SKURow>, _ connection: PostgresConnection) async throws -> Int {
-        try await count("""
-            WITH written AS (
-                INSERT INTO product_skus (id, product_id, name, spec, price_fen, stock, created_at, updated_at)
-                SELECT u.id, u.product_id, u.name, u.spec::jsonb, u.price_fen, u.stock,
-                       to_timestamp(u.at_ms / 1000.0), to_timestamp(u.at_ms / 1000.0)
-                FROM unnest(\(rows.map(\.id.bigint))::bigint[], \(rows.map(\.productID.bigint))::bigint[],
-                            \(rows.map(\.name))::text[], \(rows.map { SpecJSON.object($0.spec) })::text[],
-                            \(rows.map(\.priceFen))::bigint[], \(rows.map(\.stock))::bigint[], \(rows.map(\.createdAtMs))::bigint[])
-                     AS u(id, product_id, name, spec, price_fen, stock, at_ms)
-                ON CONFLICT (id) DO NOTHING
-                RETURNING 1)
-            SELECT count(*) FROM written
-            """, connection)
-    }
-
     func insertActivities(_ rows: ArraySlice<ActivityRow>, _ connection: PostgresConnection) async throws -> Int {
         try await count("""
             WITH written AS (
@@ -81,12 +52,12 @@ extension BatchWriter {
     func insertSeckillItems(_ rows: ArraySlice<SeckillItemRow>, _ connection: PostgresConnection) async throws -> Int {
         try await count("""
             WITH written AS (
-                INSERT INTO seckill_items (activity_id, sku_id, seckill_price_fen, stock, remaining, sold, limit_per_user)
-                SELECT u.activity_id, u.sku_id, u.price_fen, u.stock, u.stock, 0, u.limit_per_user
+                INSERT INTO seckill_items (activity_id, sku_id, seckill_price_fen, stock, remaining, sold, limit_per_user, removed)
+                SELECT u.activity_id, u.sku_id, u.price_fen, u.stock, u.stock, 0, u.limit_per_user, u.removed
                 FROM unnest(\(rows.map(\.activityID.bigint))::bigint[], \(rows.map(\.skuID.bigint))::bigint[],
                             \(rows.map(\.seckillPriceFen))::bigint[], \(rows.map(\.stock))::bigint[],
-                            \(rows.map(\.limitPerUser))::bigint[])
-                     AS u(activity_id, sku_id, price_fen, stock, limit_per_user)
+                            \(rows.map(\.limitPerUser))::bigint[], \(rows.map(\.removed))::boolean[])
+                     AS u(activity_id, sku_id, price_fen, stock, limit_per_user, removed)
                 ON CONFLICT (activity_id, sku_id) DO NOTHING
                 RETURNING 1)
             SELECT count(*) FROM written

@@ -4,7 +4,8 @@ import PostgresNIO
 
 /// Writes an `ArchiveBatch` inside the caller's open transaction: one bulk statement per table
 /// (`INSERT ... SELECT ... FROM unnest($1::bigint[], ...)`), never one per row, then the checkpoint.
-/// New order rows are plain inserts (see BatchWriter+Orders.swift); catalog rows are upserts.
+/// New order rows are plain inserts (see BatchWriter+Orders.swift); catalog rows are upserts
+/// (BatchWriter+Catalog.swift).
 ///
 /// Every value travels as a bind parameter. PostgresNIO arrays carry no NULLs, so a missing
 /// bigint is sent as `noValue` and a missing text as '' and turned into NULL by `NULLIF` in SQL.
@@ -67,10 +68,14 @@ struct BatchWriter: Sendable {
         var rows = 0
         rows += try await each(batch.admins.values.sorted { $0.id < $1.id }) { try await insertAdmins($0, connection) }
         rows += try await each(batch.users) { try await insertUsers($0, connection) }
-        rows += try await each(batch.products) { try await insertProducts($0, connection) }
-        rows += try await each(batch.skus) { try await insertSKUs($0, connection) }
+        rows += try await each(batch.deletedCategoryIDs.sorted()) { try await deleteCategories($0, connection) }
+        rows += try await each(batch.categories.values.sorted { $0.id < $1.id }) { try await upsertCategories($0, connection) }
+        rows += try await each(batch.products.values.sorted { $0.id < $1.id }) { try await upsertProducts($0, connection) }
+        rows += try await each(batch.productPatches.values.sorted { $0.id < $1.id }) { try await patchProducts($0, connection) }
+        rows += try await each(batch.skus.values.sorted { $0.id < $1.id }) { try await upsertSKUs($0, connection) }
         rows += try await each(batch.activities) { try await insertActivities($0, connection) }
         rows += try await each(batch.seckillItems) { try await insertSeckillItems($0, connection) }
+        rows += try await each(batch.removedSeckillItems.sorted()) { try await removeSeckillItems($0, connection) }
         return rows
     }
 

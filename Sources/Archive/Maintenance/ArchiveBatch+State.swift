@@ -5,7 +5,8 @@ extension ArchiveBatch {
     ///
     /// State holds what is, not how it came to be; rows it cannot hold are reconstructed:
     /// an order's status history becomes its creation (lsn -2) and its status now (lsn -1), a paid
-    /// order's payment gets lsn NULL and the order's amount, and stock movements are not logged.
+    /// order's payment gets lsn NULL and the order's amount, and stock movements are not logged:
+    /// the SKUs' stock and the flash-sale items' figures are the state's, whatever moved them.
     init(state: EngineState) {
         self.init(afterLSN: 0)
         afterLSN = nil
@@ -34,19 +35,17 @@ extension ArchiveBatch {
             stockBySKU.merge(shard.stockBySKU) { $1 }
             seckill.merge(shard.seckill) { $1 }
         }
+        for category in state.catalog.categories.values { categories[category.id] = CategoryRow(category) }
         for product in state.catalog.products.values.sorted(by: { $0.id < $1.id }) {
-            products.append(ProductRow(id: product.id, name: product.name, createdAtMs: product.createdAtMs))
-            for sku in product.skus {
-                skus.append(SKURow(id: sku.id, productID: product.id, name: sku.name, spec: sku.spec, priceFen: sku.priceFen,
-                                   stock: stockBySKU[sku.id] ?? 0, createdAtMs: product.createdAtMs))
-            }
+            putProduct(product) { stockBySKU[$0.id] ?? 0 }
         }
         for activity in state.catalog.activities.values.sorted(by: { $0.id < $1.id }) {
             activities.append(ActivityRow(id: activity.id, name: activity.name, startMs: activity.startMs,
                                           endMs: activity.endMs, createdAtMs: activity.createdAtMs))
             for item in activity.items {
                 seckillItems.append(SeckillItemRow(activityID: activity.id, skuID: item.skuID, seckillPriceFen: item.seckillPriceFen,
-                                                   stock: item.stock, limitPerUser: item.limitPerUser))
+                                                   stock: item.stock, limitPerUser: item.limitPerUser,
+                                                   removed: activity.removedSKUs.contains(item.skuID)))
                 // Items go in with remaining = stock, sold = 0; the state's figures arrive as deltas.
                 let key = SeckillKey(activityID: activity.id, skuID: item.skuID)
                 if let now = seckill[key] {

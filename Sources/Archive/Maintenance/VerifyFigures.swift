@@ -50,6 +50,7 @@ struct VerifyFigures: Equatable {
 
     init(state: EngineState) {
         counts["admins"] = Int64(state.settings.admins.count)
+        counts["categories"] = Int64(state.catalog.categories.count)
         counts["products"] = Int64(state.catalog.products.count)
         counts["product_skus"] = Int64(state.catalog.products.values.reduce(0) { $0 + $1.skus.count })
         counts["seckill_activities"] = Int64(state.catalog.activities.count)
@@ -72,7 +73,7 @@ struct VerifyFigures: Equatable {
 
     static func load(from connection: PostgresConnection, logger: Logger) async throws -> VerifyFigures {
         var figures = VerifyFigures()
-        for table in ["admins", "products", "product_skus", "seckill_activities", "users"] {
+        for table in ["admins", "categories", "products", "product_skus", "seckill_activities", "users"] {
             // Table names are the constants above; no values.
             let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), logger: logger)
             for try await count in rows.decode(Int64.self) { figures.counts[table] = count }

@@ -32,14 +32,14 @@ public struct MigrationReport: Sendable, Equatable, CustomStringConvertible {
 /// Every schema version this build knows, oldest first. A released version is never edited: a
 /// change is a new version.
 public enum ArchiveMigrations {
-    public static let all: [ArchiveMigration] = [v1]
+    public static let all: [ArchiveMigration] = [v1, v2]
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
     /// Archive tables emptied by `ArchiveMaintenance.rebuild`, children before parents.
     /// A migration that adds an archive table adds it here.
     static let dataTables = [
         "stock_logs", "payments", "order_status_history", "order_items", "orders",
-        "seckill_items", "seckill_activities", "product_skus", "products", "users", "admins",
+        "seckill_items", "seckill_activities", "product_skus", "products", "categories", "users", "admins",
     ]
 
     /// Serialises concurrent migrators (two servers starting at once); "mallarch" in ASCII.

@@ -33,6 +33,7 @@ public enum AdminPermissions {
         "GET /admin/v1/orders": "order:read",
         "GET /admin/v1/orders/{id}": "order:read",
         "GET /admin/v1/orders/export": "order:export",
+        "GET /admin/v1/stock/logs": "product:read",
         "GET /admin/v1/stats/overview": "stats:read",
         "GET /admin/v1/stats/sales": "stats:read",
         "GET /admin/v1/stats/top-products": "stats:read",

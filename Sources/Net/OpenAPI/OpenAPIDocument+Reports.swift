@@ -39,7 +39,28 @@ extension OpenAPIDocument {
     }
 
     static var adminReportRoutes: [Route] {
-        orderReportRoutes + statsReportRoutes
+        orderReportRoutes + stockLogRoutes + statsReportRoutes
+    }
+
+    private static var stockLogRoutes: [Route] {
+        [
+            Route(method: "get", path: "/admin/v1/stock/logs", operation: S.operation(
+                "admin-reports", "Stock log",
+                "Every movement of SKU stock, newest first, from the archive (a few seconds behind): orders and their cancellations, new SKUs' opening stock, stock-in and stock-out, units moved into and back from flash sales. Cursor pages stay stable while new movements arrive.",
+                security: .admin,
+                parameters: [
+                    S.parameter("skuId", in: "query", S.id("SKU."), "Only this SKU's movements."),
+                    S.parameter("type", in: "query", S.enumeration(StockLogKind.allCases.map(\.rawValue), "Movement type."),
+                                "Only movements of this type."),
+                    S.parameter("from", in: "query", APITime.schema("At or after."), "Movements at or after this time (percent-encode `+` as %2B)."),
+                    S.parameter("to", in: "query", APITime.schema("Before."), "Movements before this time; must be after `from`."),
+                    S.parameter("cursor", in: "query", ReportParameters.cursorRule.schema("An opaque cursor."),
+                                "`nextCursor` of the previous page, with the same filters."),
+                    S.parameter("limit", in: "query", ReportParameters.limitRule.schema("Rows per page.", default: Int64(AdminPageRequest.limitDefault)),
+                                "Rows per page."),
+                ],
+                data: S.ref("AdminStockLogPage"), errors: [400, 401, 500, 503])),
+        ]
     }
 
     private static var orderReportRoutes: [Route] {

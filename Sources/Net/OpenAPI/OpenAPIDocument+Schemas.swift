@@ -132,6 +132,21 @@ extension OpenAPIDocument {
                 "page": S.integer("Page mode only."), "pageSize": S.integer("Page mode only."),
                 "total": S.integer("Page mode only: orders matching the filters."),
             ])),
+            ("AdminStockLog", S.object("One stock movement, from the archive.", required: ["id", "skuId", "type", "change", "createdAt"], [
+                "id": S.id("The log row."), "skuId": S.id("The SKU."), "productId": S.id("The SKU's product."),
+                "productName": S.string("The product's name now."), "skuName": S.string("The SKU's name now."),
+                "type": S.enumeration(StockLogKind.allCases.map(\.rawValue), "What moved the units: order_placed and order_cancelled (orders), opening (a new SKU's first units), stock_in and stock_out (an admin), to_seckill and from_seckill (units into or back from a flash-sale item)."),
+                "change": S.integer("Units, signed: what the movement did to the SKU's stock; on a flash-sale order's rows (activityId set, order_placed or order_cancelled), what it did to the flash-sale item's units instead."),
+                "orderId": S.id("The order, for order_placed and order_cancelled."),
+                "activityId": S.id("The flash sale, for flash-sale orders and for to_seckill and from_seckill."),
+                "remark": S.string("The admin's remark, a cancel reason, or why units moved (e.g. sale ended)."),
+                "operatorId": S.id("The admin who moved the units; absent for orders and the engine's own moves."),
+                "createdAt": S.time("When."),
+            ])),
+            ("AdminStockLogPage", S.object("", required: ["items", "nextCursor"], [
+                "items": S.array(S.ref("AdminStockLog"), "Newest first."),
+                "nextCursor": S.nullable(S.string("Opaque; pass as cursor with the same filters. Null on the last page.")),
+            ])),
             ("AdminOrderDetail", S.object("", required: ["order", "items", "payments", "statusHistory"], [
                 "order": S.ref("AdminOrder"),
                 "items": S.array(S.object("", required: ["lineNo", "productId", "skuId", "productName", "skuName", "spec", "unitPriceFen", "quantity", "amountFen"], [

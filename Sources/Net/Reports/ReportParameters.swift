@@ -117,6 +117,15 @@ struct ReportParameters {
         return choice ?? value
     }
 
+    /// A choice with no default: nil when the parameter is absent.
+    mutating func optionalChoice<Choice: RawRepresentable & CaseIterable>(_ field: String, _ type: Choice.Type) -> Choice?
+    where Choice.RawValue == String {
+        guard let text = query.get(field) else { return nil }
+        let choice = Choice(rawValue: text)
+        validation.require(choice != nil, field, "must be one of \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
+        return choice
+    }
+
     mutating func require(_ condition: Bool, _ field: String, _ rule: String) {
         validation.require(condition, field, rule)
     }

@@ -17,6 +17,8 @@ public protocol ReportService: Sendable {
     func sales(fromMs: Int64, toMs: Int64, granularity: SalesGranularity) async throws -> SalesSeries
     func topProducts(by ranking: TopProductRanking, limit: Int, fromMs: Int64?, toMs: Int64?) async throws -> TopProducts
     func seckillReport(activityID: UInt64) async throws -> SeckillReport?
+    /// Stock movements, newest first; `cursor` is the `nextCursor` of the previous page.
+    func stockLogs(filter: AdminStockLogFilter, cursor: String?, limit: Int) async throws -> AdminStockLogPage
 }
 
 /// Why a report refused or failed; each case maps to one API code.
