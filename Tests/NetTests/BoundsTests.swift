@@ -25,10 +25,13 @@ struct BoundsTests {
         let app = try await TestApp.make(isDurable: false)
         try await app.application.test(.router) { client in
             let admin = try await client.adminToken()
-            let atBounds = try await client.call(.post, "/admin/v1/products", token: admin, json: Self.product(
-                priceFen: MallLimits.priceFenMax, stock: MallLimits.stockMax, name: String(repeating: "名", count: 100),
-                skuName: String(repeating: "x", count: 100), spec: Dictionary(uniqueKeysWithValues: (0..<10).map { ("k\($0)", "v") }),
-                skus: MallEngine.skusPerProductMax))
+            // Every SKU a distinct combination of at most 5 spec dimensions (20 × 10 × 1 × 1 × 1 = 200).
+            let skus: [[String: Any]] = (0..<MallEngine.skusPerProductMax).map { index in
+                ["name": String(repeating: "x", count: 100), "priceFen": MallLimits.priceFenMax, "stock": MallLimits.stockMax,
+                 "spec": ["k0": "a\(index / 10)", "k1": "b\(index % 10)", "k2": "v", "k3": "v", "k4": "v"]]
+            }
+            let atBounds = try await client.call(.post, "/admin/v1/products", token: admin, json: [
+                "name": String(repeating: "名", count: 100), "skus": skus])
             #expect(atBounds.status == 201, "\(atBounds.raw)")
             let mark = app.writeMark
             let cases: [(json: [String: Any], field: String)] = [

@@ -18,7 +18,7 @@ struct MethodNotAllowedTests {
                 (.get, "/api/v1/orders/1/cancel", "POST"),
                 (.put, "/admin/v1/orders/export", "GET"),
                 (.get, "/api/v1/payments/wechat/notify", "POST"),
-                (.patch, "/admin/v1/products", "POST"),
+                (.patch, "/admin/v1/products", "GET, POST"),
                 (.delete, "/api/v1/products/1", "GET"),
                 (.head, "/openapi.json", "GET"),
             ]

@@ -31,6 +31,10 @@ public struct Product: Sendable, Equatable {
         var hasExtras: Bool { originalPriceFen != 0 || lowStockThreshold != 0 || !enabled }
     }
 
+    public init(id: UInt64, name: String, skus: [SKU], createdAtMs: Int64, details: ProductDetails = ProductDetails()) {
+        (self.id, self.name, self.skus, self.createdAtMs, self.details) = (id, name, skus, createdAtMs, details)
+    }
+
     public var onShelf: Bool { details.onShelf && !details.deleted }
     public var sellableSKUs: [SKU] { skus.filter(\.enabled) }
     public func sku(_ id: UInt64) -> SKU? { skus.first { $0.id == id } }
