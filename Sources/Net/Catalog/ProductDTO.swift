@@ -162,6 +162,13 @@ struct ProductRequest: Decodable, Sendable {
                 }
             }
         }
+        // Dimensions read off the SKUs obey the rules of given ones.
+        guard dimensions.count <= CatalogLimits.specDimensionsMax else {
+            throw APIError.invalid("skus", "the SKUs' spec objects must use at most \(CatalogLimits.specDimensionsMax) keys in all")
+        }
+        if let wide = dimensions.first(where: { $0.values.count > CatalogLimits.valuesPerSpecMax }) {
+            throw APIError.invalid("skus", "spec key \(wide.name) takes more than \(CatalogLimits.valuesPerSpecMax) values")
+        }
         var skuInputs = given.map { Self.input($0, spec: ($0.spec ?? [:]).map { SpecPair(key: $0.key, value: $0.value) }) }
         if skus == nil, let defaultSku {
             // Bounded before it is built: the engine's check of the matrix size runs on the same counts.

@@ -77,6 +77,14 @@ extension DTOCase {
                     })
                 }
             }
+            // Spec objects read off the SKUs must span at most the dimension limit in all: keep them off.
+            for index in members.indices where members[index].key == "skus" {
+                guard case .array(let skus) = members[index].value else { continue }
+                members[index].value = .array(skus.map { sku in
+                    guard case .object(let fields) = sku else { return sku }
+                    return .object(fields.filter { $0.key != "spec" })
+                })
+            }
             json = .object(members)
         })
 
