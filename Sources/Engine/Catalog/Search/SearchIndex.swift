@@ -1,0 +1,243 @@
+// Catalog/Search owns product search in memory: the inverted index, its query
+// planner and ranking, cursors, highlighting and suggestions. Pure value types, no
+// I/O: the catalog feeds it one `upsert`/`remove` per event; HTTP lives in Net.
+
+/// An inverted index of products for search, updated one product at a time.
+///
+/// Each document is indexed under the terms of `SearchTerms` with a term frequency per
+/// field; a posting list per term is kept sorted by document slot, so an update
+/// touches only that document's postings. Ranking is BM25F (field weights name >
+/// keywords > category names > attributes), the query planned by `SearchQueryPlan`.
+public struct SearchIndex: Sendable {
+    /// The indexed fields, in `Posting.frequencies` byte order.
+    enum Field: Int, CaseIterable {
+        case name, keywords, categoryNames, attributes
+    }
+
+    /// One document under one term: its slot and a saturating count per field (one byte each).
+    struct Posting: Sendable {
+        var slot: UInt32
+        var frequencies: UInt32
+
+        func frequency(_ field: Field) -> UInt32 { (frequencies >> (UInt32(field.rawValue) * 8)) & 0xFF }
+    }
+
+    /// What a document keeps besides its postings: enough to filter, sort, highlight
+    /// and remove it.
+    struct Record: Sendable {
+        var productID: UInt64
+        var name: String
+        /// The terms it is posted under, so that removal touches only those lists.
+        var termIDs: [UInt32]
+        var categoryIDs: [UInt64]
+        /// The normalised name of its own (last) category, for the head bonus.
+        var leafCategory: String
+        var minPriceFen: Int64
+        var maxPriceFen: Int64
+        var createdAtMs: Int64
+    }
+
+    var records: [Record?] = []
+    /// Field lengths in tokens by slot, 16 bits a field: kept apart from `records` so
+    /// scoring reads a dense array.
+    var fieldLengthsBySlot: [UInt64] = []
+    var freeSlots: [UInt32] = []
+    var slotByProductID: [UInt64: UInt32] = [:]
+    var fieldLengthTotals = [Int64](repeating: 0, count: Field.allCases.count)
+
+    var termIDByText: [String: UInt32] = [:]
+    var termTexts: [String] = []
+    var postingsByTerm: [[Posting]] = []
+    var freeTermIDs: [UInt32] = []
+    /// Slots by every category on their path, sorted: browsing a category reads one list.
+    var slotsByCategory: [UInt64: [UInt32]] = [:]
+    var suggestions = SearchSuggestions()
+
+    /// Admin-edited synonym groups; a query is expanded with them when it is searched, so
+    /// a change applies to the next query without reindexing.
+    public var synonyms = SynonymTable()
+
+    public init() {}
+
+    /// Products indexed.
+    public var count: Int { slotByProductID.count }
+
+    /// Distinct terms indexed.
+    var termCount: Int { termIDByText.count }
+
+    /// Indexes a document, replacing the earlier version with the same product ID.
+    /// - Complexity: O(t log p + t m) for t terms in the document, p postings per term
+    ///   and m the cost of moving postings after an insertion point (none when slots are appended).
+    public mutating func upsert(_ document: SearchDocument) {
+        let slot: UInt32
+        if let existing = slotByProductID[document.productID] {
+            removeSlot(existing)
+            slot = existing
+        } else if let free = freeSlots.popLast() {
+            slot = free
+        } else {
+            precondition(records.count < Int(UInt32.max), "more documents than UInt32 slots")
+            slot = UInt32(records.count)
+            records.append(nil)
+            fieldLengthsBySlot.append(0)
+        }
+        slotByProductID[document.productID] = slot
+
+        var frequenciesByTerm: [String: UInt32] = [:]
+        var lengths: UInt64 = 0
+        for field in Field.allCases {
+            var fieldLength = 0
+            for text in Self.texts(of: document, field: field) {
+                fieldLength += SearchTerms.forEachTerm(in: text) { term, _ in
+                    frequenciesByTerm[term, default: 0] = Self.incremented(frequenciesByTerm[term, default: 0], field: field)
+                }
+            }
+            let clamped = UInt64(min(fieldLength, Int(UInt16.max)))
+            lengths |= clamped << (UInt64(field.rawValue) * 16)
+            fieldLengthTotals[field.rawValue] += Int64(clamped)
+        }
+        var termIDs: [UInt32] = []
+        termIDs.reserveCapacity(frequenciesByTerm.count)
+        for (term, frequencies) in frequenciesByTerm {
+            let termID = internTerm(term)
+            termIDs.append(termID)
+            Self.insert(Posting(slot: slot, frequencies: frequencies), into: &postingsByTerm[Int(termID)])
+        }
+        let categoryIDs = Array(Set(document.categoryIDs.prefix(SearchLimits.categoryDepthMax))).sorted()
+        for categoryID in categoryIDs { Self.insert(slot, into: &slotsByCategory[categoryID, default: []]) }
+        fieldLengthsBySlot[Int(slot)] = lengths
+        records[Int(slot)] = Record(
+            productID: document.productID, name: String(document.name.unicodeScalars.prefix(SearchLimits.fieldScalarsMax)),
+            termIDs: termIDs, categoryIDs: categoryIDs,
+            leafCategory: document.categoryNames.last.map { SearchUnit.key(of: SearchUnit.units(of: SearchTokenizer.tokens(in: $0))) } ?? "",
+            minPriceFen: max(0, document.minPriceFen), maxPriceFen: max(0, document.maxPriceFen), createdAtMs: document.createdAtMs)
+        suggestions.add(name: document.name)
+    }
+
+    /// Removes a product; nothing happens when it is not indexed.
+    public mutating func remove(productID: UInt64) {
+        guard let slot = slotByProductID.removeValue(forKey: productID) else { return }
+        removeSlot(slot)
+        freeSlots.append(slot)
+    }
+
+    /// Takes a slot's document out of every list it is in; the slot stays mapped by the caller.
+    private mutating func removeSlot(_ slot: UInt32) {
+        guard let record = records[Int(slot)] else { return }
+        for termID in record.termIDs {
+            let index = Int(termID)
+            Self.remove(slot, from: &postingsByTerm[index])
+            if postingsByTerm[index].isEmpty {
+                termIDByText.removeValue(forKey: termTexts[index])
+                termTexts[index] = ""
+                postingsByTerm[index] = []
+                freeTermIDs.append(termID)
+            }
+        }
+        for categoryID in record.categoryIDs {
+            guard var slots = slotsByCategory.removeValue(forKey: categoryID) else { continue }
+            Self.remove(slot, from: &slots)
+            if !slots.isEmpty { slotsByCategory[categoryID] = slots }
+        }
+        let lengths = fieldLengthsBySlot[Int(slot)]
+        for field in Field.allCases {
+            fieldLengthTotals[field.rawValue] -= Int64((lengths >> (UInt64(field.rawValue) * 16)) & 0xFFFF)
+        }
+        fieldLengthsBySlot[Int(slot)] = 0
+        suggestions.remove(name: record.name)
+        records[Int(slot)] = nil
+    }
+
+    private mutating func internTerm(_ term: String) -> UInt32 {
+        if let existing = termIDByText[term] { return existing }
+        let termID: UInt32
+        if let free = freeTermIDs.popLast() {
+            termID = free
+            termTexts[Int(free)] = term
+        } else {
+            precondition(termTexts.count < Int(UInt32.max), "more terms than UInt32 IDs")
+            termID = UInt32(termTexts.count)
+            termTexts.append(term)
+            postingsByTerm.append([])
+        }
+        termIDByText[term] = termID
+        return termID
+    }
+
+    static func texts(of document: SearchDocument, field: Field) -> [String] {
+        switch field {
+        case .name: [document.name]
+        case .keywords: [document.keywords]
+        case .categoryNames: Array(document.categoryNames.prefix(SearchLimits.categoryDepthMax))
+        case .attributes: Array(document.attributes.prefix(SearchLimits.attributesMax))
+        }
+    }
+
+    static func incremented(_ frequencies: UInt32, field: Field) -> UInt32 {
+        let shift = UInt32(field.rawValue) * 8
+        return ((frequencies >> shift) & 0xFF) == 0xFF ? frequencies : frequencies + (1 << shift)
+    }
+
+    static func insert(_ posting: Posting, into postings: inout [Posting]) {
+        if let last = postings.last, last.slot < posting.slot { postings.append(posting); return }
+        let index = lowerBound(of: posting.slot, in: postings, from: 0) { $0.slot }
+        precondition(index == postings.count || postings[index].slot != posting.slot, "slot \(posting.slot) posted twice")
+        postings.insert(posting, at: index)
+    }
+
+    static func remove(_ slot: UInt32, from postings: inout [Posting]) {
+        let index = lowerBound(of: slot, in: postings, from: 0) { $0.slot }
+        precondition(index < postings.count && postings[index].slot == slot, "slot \(slot) missing from a list it was posted to")
+        postings.remove(at: index)
+    }
+
+    static func insert(_ slot: UInt32, into slots: inout [UInt32]) {
+        if let last = slots.last, last < slot { slots.append(slot); return }
+        let index = lowerBound(of: slot, in: slots, from: 0) { $0 }
+        if index == slots.count || slots[index] != slot { slots.insert(slot, at: index) }
+    }
+
+    static func remove(_ slot: UInt32, from slots: inout [UInt32]) {
+        let index = lowerBound(of: slot, in: slots, from: 0) { $0 }
+        if index < slots.count && slots[index] == slot { slots.remove(at: index) }
+    }
+
+    /// The first index at or after `start` whose slot is not below `slot`, in a list sorted by slot.
+    @inline(__always)
+    static func lowerBound<Element>(of slot: UInt32, in list: [Element], from start: Int, _ slotOf: (Element) -> UInt32) -> Int {
+        var low = start
+        var high = list.count
+        while low < high {
+            let middle = low + (high - low) / 2
+            if slotOf(list[middle]) < slot { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Checks every cross-reference; for tests.
+    func checkInvariants() {
+        var postingCount = 0
+        for (termID, postings) in postingsByTerm.enumerated() {
+            precondition(zip(postings, postings.dropFirst()).allSatisfy { $0.slot < $1.slot }, "postings unsorted")
+            if !postings.isEmpty { precondition(termIDByText[termTexts[termID]] == UInt32(termID), "term table out of step") }
+            postingCount += postings.count
+        }
+        var recordTermCount = 0
+        for (productID, slot) in slotByProductID {
+            guard let record = records[Int(slot)] else { preconditionFailure("product \(productID) maps to an empty slot") }
+            precondition(record.productID == productID, "slot of \(productID) holds \(record.productID)")
+            recordTermCount += record.termIDs.count
+        }
+        precondition(postingCount == recordTermCount, "\(postingCount) postings for \(recordTermCount) document terms")
+        precondition(records.count { $0 != nil } == slotByProductID.count, "records and product map disagree")
+    }
+}
+
+extension SearchIndex {
+    /// Words of product names starting with `prefix`, or whose pinyin or initials do
+    /// ("手机", "shouj", "sjk" → 手机壳), most common first; at most `limit`, capped at
+    /// `SearchLimits.suggestionsMax`.
+    public func suggest(prefix: String, limit: Int) -> [String] {
+        suggestions.suggest(prefix: prefix, limit: limit)
+    }
+}
