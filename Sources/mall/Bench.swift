@@ -9,7 +9,7 @@ import WAL
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks that scripts/bench runs and docs/benchmarks.md reports.",
-        subcommands: [EngineBench.self, RecoveryBench.self, ExpiryBench.self, MemoryBench.self, ArchiveBench.self, HelloServer.self, HTTPSetup.self])
+        subcommands: [EngineBench.self, RecoveryBench.self, ExpiryBench.self, MemoryBench.self, ArchiveBench.self, HelloServer.self, HTTPSetup.self, SearchBench.self])
 }
 
 /// Latencies of one run, in nanoseconds.

@@ -6,7 +6,8 @@ enum SearchHighlighter {
         var marked: [Bool] = []
         if !terms.isEmpty {
             marked = [Bool](repeating: false, count: name.unicodeScalars.count)
-            SearchTerms.forEachTerm(in: name) { term, span in
+            let hasPinyin = terms.contains { $0.hasPrefix(SearchTerms.pinyinPrefix) || $0.hasPrefix(SearchTerms.initialsPrefix) }
+            SearchTerms.forEachTerm(in: name, pinyin: hasPinyin ? .shared : nil) { term, span in
                 guard terms.contains(term) else { return }
                 for offset in span where offset < marked.count { marked[offset] = true }
             }

@@ -40,58 +40,35 @@ extension SearchIndex {
         let plan = try SearchQueryPlan(text: query.text, synonyms: synonyms)
         let limit = min(max(query.limit, SearchLimits.pageLimitRange.lowerBound), SearchLimits.pageLimitRange.upperBound)
 
-        var selection = TopSelection(limit: limit, after: cursor?.key)
-        var total = 0
-        func consider(_ slot: UInt32, score: Double) {
-            guard let record = records[Int(slot)], passesFilters(record, query) else { return }
-            var sales: Int64 = 0
-            if query.inStockOnly || query.sort == .sales {
-                let figures = signals(record.productID)
-                if query.inStockOnly && !figures.inStock { return }
-                sales = figures.sales
-            }
-            total += 1
-            let key = SearchRankKey(primary: Self.primaryKey(record, sort: query.sort, score: score, hasText: !plan.isEmpty, sales: sales),
-                                    productID: record.productID)
-            selection.offer(key, slot: slot, score: score)
-        }
+        var collector = SearchCollector(
+            query: query, factsBySlot: factsBySlot, categorySlots: query.categoryID.map { slotsByCategory[$0] ?? [] },
+            hasText: !plan.isEmpty, selection: TopSelection(limit: limit, after: cursor?.key))
         var highlightTerms = Set<String>()
         if plan.isEmpty {
-            if let categoryID = query.categoryID {
-                for slot in slotsByCategory[categoryID] ?? [] { consider(slot, score: 0) }
+            // Browsing walks the newest slots first (new products take new slots), so
+            // that a newest-first page fills early and the rest is rejected in O(1).
+            if let categorySlots = collector.categorySlots {
+                collector.isCategoryChecked = true
+                for slot in categorySlots.reversed() { collector.consider(slot, score: 0, signals: signals) }
             } else {
-                for slot in records.indices where records[slot] != nil { consider(UInt32(slot), score: 0) }
+                for slot in factsBySlot.indices.reversed() { collector.consider(UInt32(slot), score: 0, signals: signals) }
             }
         } else {
             let (matches, terms) = matches(of: plan)
             highlightTerms = terms
-            for match in matches { consider(match.slot, score: match.score) }
+            for match in matches { collector.consider(match.slot, score: match.score, signals: signals) }
         }
+        let hasText = collector.hasText
+        let selection = collector.selection
+        let total = collector.total
         let chosen = selection.sorted
         let hits = chosen.compactMap { entry -> SearchHit? in
             guard let record = records[Int(entry.slot)] else { return nil }
-            return SearchHit(productID: record.productID, score: plan.isEmpty ? 0 : Double(Self.quantised(entry.score)) / Self.scoreScale,
+            return SearchHit(productID: record.productID, score: hasText ? Double(Self.quantised(entry.score)) / Self.scoreScale : 0,
                              highlightedName: SearchHighlighter.highlight(record.name, terms: highlightTerms))
         }
         let nextCursor = selection.hasMore ? chosen.last.map { SearchCursor(sort: query.sort, key: $0.key).encoded } : nil
         return SearchPage(hits: hits, nextCursor: nextCursor, total: total)
-    }
-
-    private func passesFilters(_ record: Record, _ query: SearchQuery) -> Bool {
-        if let min = query.minPriceFen, record.minPriceFen < min { return false }
-        if let max = query.maxPriceFen, record.minPriceFen > max { return false }
-        if let categoryID = query.categoryID, !record.categoryIDs.contains(categoryID) { return false }
-        return true
-    }
-
-    static func primaryKey(_ record: Record, sort: SearchSort, score: Double, hasText: Bool, sales: Int64) -> Int64 {
-        switch sort {
-        case .relevance: hasText ? quantised(score) : record.createdAtMs
-        case .sales: sales
-        case .priceAsc: -record.minPriceFen  // prices are clamped to ≥ 0 on upsert
-        case .priceDesc: record.minPriceFen
-        case .newest: record.createdAtMs
-        }
     }
 
     static func quantised(_ score: Double) -> Int64 {
@@ -121,23 +98,27 @@ extension SearchIndex {
                 terms.formUnion(alternative.terms)
             }
             guard !alternativeResults.isEmpty else { continue }  // no product has it: not required
-            let merged = Self.merge(alternativeResults) { scores in scores.max() ?? 0 }.map(\.0)
+            let merged = Self.union(alternativeResults)
             clauseResults.append(merged)
             weights.append(clause.weight * idf(documentFrequency: merged.count))
         }
         let clauseCount = clauseResults.count
         guard clauseCount > 0 else { return ([], terms) }
         let required = clauseCount <= 2 ? clauseCount : (2 * clauseCount + 2) / 3
-        var headByLeaf: [String: Bool] = [:]
+        // Per leaf category: 0 not yet known, 1 the query ends with it, 2 it does not.
+        var headByLeaf = [UInt8](repeating: 0, count: leafCategoryNames.count)
         var matches: [ScoredSlot] = []
-        for (scored, matchedClauses) in Self.merge(clauseResults, weights: weights) where matchedClauses >= required {
-            var scored = scored
-            if let leaf = records[Int(scored.slot)]?.leafCategory, !leaf.isEmpty {
-                let isHead = headByLeaf[leaf] ?? Self.textEnds(plan.normalisedText, withCategory: leaf)
-                headByLeaf[leaf] = isHead
-                if isHead { scored.score *= Self.categoryHeadBonus }
+        Self.merge(clauseResults, weights: weights) { slot, sum, _, matchedClauses in
+            guard matchedClauses >= required else { return }
+            var score = sum
+            let leafID = factsBySlot[Int(slot)].leafCategoryID
+            if leafID != 0 {
+                if headByLeaf[Int(leafID)] == 0 {
+                    headByLeaf[Int(leafID)] = Self.textEnds(plan.normalisedText, withCategory: leafCategoryNames[Int(leafID)]) ? 1 : 2
+                }
+                if headByLeaf[Int(leafID)] == 1 { score *= Self.categoryHeadBonus }
             }
-            matches.append(scored)
+            matches.append(ScoredSlot(slot: slot, score: score))
         }
         return (matches, terms)
     }
@@ -178,12 +159,12 @@ extension SearchIndex {
     func saturatedFrequency(_ posting: Posting, averages: [Double]) -> Double {
         let lengths = fieldLengthsBySlot[Int(posting.slot)]
         var weighted = 0.0
-        for field in Field.allCases {
-            let frequency = posting.frequency(field)
+        for field in 0..<Self.fieldWeights.count {
+            let frequency = (posting.frequencies >> (UInt32(field) * 8)) & 0xFF
             guard frequency > 0 else { continue }
-            let length = Double((lengths >> (UInt64(field.rawValue) * 16)) & 0xFFFF)
-            let norm = 1 - Self.b + Self.b * length / averages[field.rawValue]
-            weighted += Self.fieldWeights[field.rawValue] * Double(frequency) / norm
+            let length = Double((lengths >> (UInt64(field) * 16)) & 0xFFFF)
+            let norm = 1 - Self.b + Self.b * length / averages[field]
+            weighted += Self.fieldWeights[field] * Double(frequency) / norm
         }
         return weighted * (Self.k1 + 1) / (weighted + Self.k1)
     }
@@ -205,40 +186,101 @@ extension SearchIndex {
         return false
     }
 
-    /// Walks lists sorted by slot together: for each slot in any, the combined score of
-    /// the lists holding it.
-    static func merge(_ lists: [[ScoredSlot]], combine: ([Double]) -> Double) -> [(ScoredSlot, Int)] {
-        if lists.count == 1 { return lists[0].map { ($0, 1) } }
+    /// Walks lists sorted by slot together: for each slot in any of them, `body` gets the
+    /// slot, the sum of its weighted scores, their maximum and the number of lists holding it.
+    /// - Complexity: O(n × k) for n entries in k lists (k is small: alternatives or clauses).
+    static func merge(_ lists: [[ScoredSlot]], weights: [Double], _ body: (UInt32, Double, Double, Int) -> Void) {
         var positions = [Int](repeating: 0, count: lists.count)
-        var result: [(ScoredSlot, Int)] = []
-        var scores: [Double] = []
         while true {
             var lowest = UInt32.max
             var any = false
-            for (index, list) in lists.enumerated() where positions[index] < list.count {
-                lowest = min(lowest, list[positions[index]].slot)
+            for index in lists.indices where positions[index] < lists[index].count {
                 any = true
+                lowest = min(lowest, lists[index][positions[index]].slot)
             }
-            guard any else { break }
-            scores.removeAll(keepingCapacity: true)
-            for (index, list) in lists.enumerated() where positions[index] < list.count && list[positions[index]].slot == lowest {
-                scores.append(list[positions[index]].score)
+            guard any else { return }
+            var sum = 0.0
+            var best = 0.0
+            var holding = 0
+            for index in lists.indices where positions[index] < lists[index].count {
+                let entry = lists[index][positions[index]]
+                guard entry.slot == lowest else { continue }
+                let score = entry.score * weights[index]
+                sum += score
+                best = max(best, score)
+                holding += 1
                 positions[index] += 1
             }
-            result.append((ScoredSlot(slot: lowest, score: combine(scores)), scores.count))
+            body(lowest, sum, best, holding)
+        }
+    }
+
+    /// The union of lists sorted by slot, each slot with its best score.
+    static func union(_ lists: [[ScoredSlot]]) -> [ScoredSlot] {
+        if lists.count == 1 { return lists[0] }
+        var result: [ScoredSlot] = []
+        result.reserveCapacity(lists.map(\.count).max() ?? 0)
+        merge(lists, weights: [Double](repeating: 1, count: lists.count)) { slot, _, best, _ in
+            result.append(ScoredSlot(slot: slot, score: best))
         }
         return result
     }
+}
 
-    /// Clause results merged: the weighted sum of clause scores and the clauses matched.
-    static func merge(_ lists: [[ScoredSlot]], weights: [Double]) -> [(ScoredSlot, Int)] {
-        let weighted = zip(lists, weights).map { list, weight in list.map { ScoredSlot(slot: $0.slot, score: $0.score * weight) } }
-        return merge(weighted) { $0.reduce(0, +) }
+/// Filters candidates, counts them and keeps the best for the page. A struct with
+/// mutating methods rather than a closure over local variables: captured variables
+/// are boxed and every access to them is checked for exclusivity, which cost more than
+/// the filtering itself on a 25,000-product browse.
+struct SearchCollector {
+    let query: SearchQuery
+    let factsBySlot: [SearchIndex.SlotFacts]
+    /// The filter category's slots, sorted; candidates come in slot order, so it is walked once.
+    let categorySlots: [UInt32]?
+    let hasText: Bool
+    var selection: TopSelection
+    var total = 0
+    var categoryPosition = 0
+    /// Set when the candidates are the category's own list: no look-up needed.
+    var isCategoryChecked = false
+
+    init(query: SearchQuery, factsBySlot: [SearchIndex.SlotFacts], categorySlots: [UInt32]?, hasText: Bool, selection: TopSelection) {
+        self.query = query
+        self.factsBySlot = factsBySlot
+        self.categorySlots = categorySlots
+        self.hasText = hasText
+        self.selection = selection
+    }
+
+    mutating func consider(_ slot: UInt32, score: Double, signals: (UInt64) -> SearchSignals) {
+        let facts = factsBySlot[Int(slot)]
+        guard facts.isLive else { return }
+        if let min = query.minPriceFen, facts.minPriceFen < min { return }
+        if let max = query.maxPriceFen, facts.minPriceFen > max { return }
+        if let categorySlots, !isCategoryChecked {
+            categoryPosition = SearchIndex.lowerBound(of: slot, in: categorySlots, from: categoryPosition) { $0 }
+            guard categoryPosition < categorySlots.count, categorySlots[categoryPosition] == slot else { return }
+        }
+        var sales: Int64 = 0
+        if query.inStockOnly || query.sort == .sales {
+            let figures = signals(facts.productID)
+            if query.inStockOnly && !figures.inStock { return }
+            sales = figures.sales
+        }
+        total += 1
+        let primary: Int64
+        switch query.sort {
+        case .relevance: primary = hasText ? SearchIndex.quantised(score) : facts.createdAtMs
+        case .sales: primary = sales
+        case .priceAsc: primary = -facts.minPriceFen  // prices are clamped to ≥ 0 on upsert
+        case .priceDesc: primary = facts.minPriceFen
+        case .newest: primary = facts.createdAtMs
+        }
+        selection.offer(SearchRankKey(primary: primary, productID: facts.productID), slot: slot, score: score)
     }
 }
 
-/// The best `limit` keys ranking after a cursor, kept sorted best first; counts how
-/// many there were, so the page knows whether another follows.
+/// The best `limit` keys ranking after a cursor, in a min-heap whose root is the worst
+/// kept; counts how many ranked after the cursor, so the page knows whether another follows.
 struct TopSelection {
     struct Entry {
         var key: SearchRankKey
@@ -248,28 +290,47 @@ struct TopSelection {
 
     let limit: Int
     let after: SearchRankKey?
-    private(set) var sorted: [Entry] = []
+    private var heap: [Entry] = []
     private(set) var candidatesAfterCursor = 0
 
     init(limit: Int, after: SearchRankKey?) {
         self.limit = limit
         self.after = after
-        sorted.reserveCapacity(limit + 1)
+        heap.reserveCapacity(limit)
     }
 
     var hasMore: Bool { candidatesAfterCursor > limit }
 
+    /// The entries kept, best first.
+    var sorted: [Entry] { heap.sorted { $1.key < $0.key } }
+
+    /// - Complexity: O(1) for a key no better than the worst kept, else O(log limit).
     mutating func offer(_ key: SearchRankKey, slot: UInt32, score: Double) {
         if let after, !(key < after) { return }
         candidatesAfterCursor += 1
-        if sorted.count == limit, let worst = sorted.last, !(worst.key < key) { return }
-        var low = 0
-        var high = sorted.count
-        while low < high {
-            let middle = (low + high) / 2
-            if key < sorted[middle].key { low = middle + 1 } else { high = middle }
+        let entry = Entry(key: key, slot: slot, score: score)
+        if heap.count < limit {
+            heap.append(entry)
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard heap[child].key < heap[parent].key else { break }
+                heap.swapAt(child, parent)
+                child = parent
+            }
+            return
         }
-        sorted.insert(Entry(key: key, slot: slot, score: score), at: low)
-        if sorted.count > limit { sorted.removeLast() }
+        guard let worst = heap.first, worst.key < key else { return }
+        heap[0] = entry
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            guard left < heap.count else { break }
+            let right = left + 1
+            let smaller = right < heap.count && heap[right].key < heap[left].key ? right : left
+            guard heap[smaller].key < heap[parent].key else { break }
+            heap.swapAt(smaller, parent)
+            parent = smaller
+        }
     }
 }

@@ -12,9 +12,11 @@ enum SearchTerms {
 
     /// Calls `body` with every term of `text` and its span in scalars; returns the
     /// text's length in tokens (a word or a CJK character each).
+    /// - Parameter pinyin: nil leaves out the pinyin and initials terms (the highlighter
+    ///   of a query without them saves the look-ups).
     @discardableResult
     static func forEachTerm(
-        in text: String, scalarsMax: Int = SearchLimits.fieldScalarsMax, pinyin: PinyinTable = .shared,
+        in text: String, scalarsMax: Int = SearchLimits.fieldScalarsMax, pinyin: PinyinTable? = .shared,
         _ body: (String, Range<Int>) -> Void
     ) -> Int {
         var length = 0
@@ -43,7 +45,7 @@ enum SearchTerms {
 
     /// Each bigram of a CJK run with its offset, pinyin and initials (nil without readings).
     static func forEachBigram(
-        of scalars: [Unicode.Scalar], pinyin: PinyinTable,
+        of scalars: [Unicode.Scalar], pinyin: PinyinTable?,
         _ body: (Int, String, String?, String?) -> Void
     ) {
         guard scalars.count >= 2 else { return }
@@ -51,7 +53,7 @@ enum SearchTerms {
             let pair = scalars[offset...(offset + 1)]
             var bigram = String.UnicodeScalarView()
             bigram.append(contentsOf: pair)
-            body(offset, String(bigram), pinyin.spelling(of: pair), pinyin.initials(of: pair))
+            body(offset, String(bigram), pinyin?.spelling(of: pair), pinyin?.initials(of: pair))
         }
     }
 
