@@ -11,6 +11,8 @@ public enum AdminPermissions {
         "PUT /admin/v1/auth/password": "",
         "POST /admin/v1/products": "product:write",
         "GET /admin/v1/products/{id}": "product:read",
+        "POST /admin/v1/uploads": "product:write",
+        "POST /admin/v1/uploads/presign": "product:write",
         "POST /admin/v1/seckill/activities": "marketing:write",
         "GET /admin/v1/seckill/activities/{id}": "marketing:read",
         "GET /admin/v1/payments/exceptions": "payment:read",

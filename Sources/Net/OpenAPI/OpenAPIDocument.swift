@@ -27,7 +27,7 @@ enum OpenAPIDocument {
 
     /// Every route, in the order the docs page lists them, each admin route with its permission.
     static var routes: [Route] {
-        (healthRoutes + authRoutes + profileRoutes + catalogRoutes + seckillRoutes + orderRoutes + paymentRoutes
+        (healthRoutes + authRoutes + profileRoutes + catalogRoutes + uploadRoutes + seckillRoutes + orderRoutes + paymentRoutes
             + adminAccountRoutes + adminReportRoutes + documentationRoutes).map(statingPermission).map(statingRateLimit)
     }
 
@@ -46,6 +46,7 @@ enum OpenAPIDocument {
         ["name": "auth", "description": "WeChat login for buyers, password login for the back office, token refresh (refresh tokens rotate; one used twice ends its session), logout, the current admin and its password."],
         ["name": "profile", "description": "A buyer's own profile, phone number, real-name check and address book."],
         ["name": "catalog", "description": "Products and SKUs."],
+        ["name": "uploads", "description": "Images for products (back office), avatars and reviews (buyers): posted to this server (local storage, the default) or uploaded straight to S3-compatible object storage through a presigned URL (MALL_UPLOAD_STORAGE=s3)."],
         ["name": "seckill", "description": "Flash sales (秒杀): activities and purchases."],
         ["name": "orders", "description": "A buyer's own orders, served from memory."],
         ["name": "payments", "description": "WeChat Pay (sandbox or merchant) and its notification callback."],
