@@ -63,7 +63,7 @@ struct OpenAPIRulesTests {
         let names = ["WeChatLoginRequest", "RefreshRequest", "AdminLoginRequest", "CreateProductRequest",
                      "CreateSeckillActivityRequest", "SeckillPurchaseRequest", "PasswordChangeRequest", "CreateAdminRequest",
                      "UpdateAdminRequest", "BanRequest", "ProfileUpdateRequest", "PhoneCodeRequest", "RealNameRequest",
-                     "AddressRequest", "AddressParseRequest"]
+                     "AddressRequest", "AddressParseRequest", "PresignUploadRequest", "AdminPresignUploadRequest"]
         func check(_ schema: [String: Any], at path: String) {
             switch schema["type"] as? String {
             case "object":

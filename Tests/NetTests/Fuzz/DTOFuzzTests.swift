@@ -31,7 +31,7 @@ struct DTOCase: Sendable {
 
 extension DTOCase {
     static let all: [DTOCase] = [wechatLogin, refresh, adminLogin, createProduct, createSeckill, purchase,
-                                 createAdmin, updateAdmin, passwordChange, ban, profileUpdate, realName, address, addressParse]
+                                 createAdmin, updateAdmin, passwordChange, ban, profileUpdate, realName, address, addressParse, presignUpload]
 
     static let wechatLogin = DTOCase(
         name: "WeChatLoginRequest", types: ["WeChatLoginRequest"],

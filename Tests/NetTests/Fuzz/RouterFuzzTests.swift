@@ -58,6 +58,7 @@ struct RouterFuzzTests {
         case "admin/v1/products": return DTOCase.createProduct.shape
         case "admin/v1/seckill/activities": return DTOCase.createSeckill.shape
         case "api/v1/seckill/activities/*/orders": return DTOCase.purchase.shape
+        case "api/v1/uploads/presign", "admin/v1/uploads/presign": return DTOCase.presignUpload.shape
         default: return nil
         }
     }
