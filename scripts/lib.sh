@@ -411,16 +411,15 @@ build_debug() {
 }
 
 # ---------------------------------------------------------------------------
-# Python tools (scripts/fuzz-http)
+# Python tools (scripts/fuzz-http, the presigned-upload test)
 
 # Schemathesis, pinned so a CI run today and next month fuzz the same way.
 SCHEMATHESIS_VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
 FUZZ_VENV="$DATA_ROOT/fuzz-venv"
 
-# A venv under .data/ holding Schemathesis; created once, reused while the
-# pinned version matches. Installs python3 and its venv module with apt-get
-# when they are missing (a fresh Debian or Ubuntu machine has neither).
-ensure_fuzz_venv() {
+# python3 and its venv module, installed with apt-get when missing (a fresh
+# Debian or Ubuntu machine has neither).
+ensure_python3() {
   local missing=()
   command -v python3 >/dev/null 2>&1 || missing+=(python3)
   if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
@@ -435,6 +434,12 @@ ensure_fuzz_venv() {
     quiet "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
       apt-get install -y -qq --no-install-recommends "${missing[@]}" || die "apt-get install ${missing[*]} failed"
   fi
+}
+
+# A venv under .data/ holding Schemathesis; created once, reused while the
+# pinned version matches.
+ensure_fuzz_venv() {
+  ensure_python3
   if [[ -x "$FUZZ_VENV/bin/schemathesis" ]] &&
     [[ "$("$FUZZ_VENV/bin/schemathesis" --version 2>/dev/null)" == *" $SCHEMATHESIS_VERSION" ]]; then
     return 0
@@ -447,16 +452,39 @@ ensure_fuzz_venv() {
     die "pip install schemathesis==$SCHEMATHESIS_VERSION failed"
 }
 
+# moto's S3 server, pinned: the presigned-upload test (NetTests MotoS3Tests)
+# uploads to it on loopback. Its own venv, so Schemathesis and moto never
+# fight over a dependency's version.
+MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
+MOTO_VENV="$DATA_ROOT/moto-venv"
+
+# A venv under .data/ holding moto[server]; created once, reused while the
+# pinned version matches. Exports MALL_MOTO_SERVER for the tests.
+ensure_moto_venv() {
+  ensure_python3
+  if [[ ! -x "$MOTO_VENV/bin/moto_server" ]] ||
+    [[ "$("$MOTO_VENV/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null)" != "$MOTO_VERSION" ]]; then
+    log "creating $MOTO_VENV with moto[server] $MOTO_VERSION"
+    rm -rf "$MOTO_VENV"
+    mkdir -p "$DATA_ROOT"
+    quiet python3 -m venv "$MOTO_VENV" || die "python3 -m venv $MOTO_VENV failed"
+    quiet "$MOTO_VENV/bin/pip" install --disable-pip-version-check -q "moto[server]==$MOTO_VERSION" ||
+      die "pip install moto[server]==$MOTO_VERSION failed"
+  fi
+  MALL_MOTO_SERVER="$MOTO_VENV/bin/moto_server"
+  export MALL_MOTO_SERVER
+}
+
 # ---------------------------------------------------------------------------
 # Run as a script: call one helper, e.g. `scripts/lib.sh pg_start`.
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   case "${1:-}" in
-    ensure_packages | ensure_fuzz_venv | pg_start | pg_stop | build_release | build_debug | free_port)
+    ensure_packages | ensure_fuzz_venv | ensure_moto_venv | pg_start | pg_stop | build_release | build_debug | free_port)
       _MALL_PG_DIRECT=1
       "$@"
       ;;
     *)
-      echo "usage: $0 {ensure_packages [--bench]|ensure_fuzz_venv|pg_start|pg_stop --force|build_release|build_debug|free_port N}" >&2
+      echo "usage: $0 {ensure_packages [--bench]|ensure_fuzz_venv|ensure_moto_venv|pg_start|pg_stop --force|build_release|build_debug|free_port N}" >&2
       exit 2
       ;;
   esac

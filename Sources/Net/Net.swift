@@ -24,6 +24,17 @@ public struct MallServices: Sendable {
     public var protection: Protection
     /// `--sandbox`: login and payments are faked; every reply says so in `X-Mall-Sandbox`, as do /readyz and /metrics.
     public var sandbox: Bool
+    /// Image uploads: where they are stored and how large each kind may be (`Sources/Net/Uploads`).
+    public var uploads: Uploads
+
+    public struct Uploads: Sendable {
+        public var storage: any UploadStorage
+        public var limits: UploadLimits
+
+        public init(storage: any UploadStorage, limits: UploadLimits = UploadLimits()) {
+            (self.storage, self.limits) = (storage, limits)
+        }
+    }
 
     /// Rate limits, optional request signing and security headers (`Sources/Net/Protection`).
     public struct Protection: Sendable {
@@ -42,10 +53,12 @@ public struct MallServices: Sendable {
     public init(engine: MallEngine, tokens: TokenService, login: any WeChatLoginClient, payments: PaymentService,
                 metrics: MallMetrics = MallMetrics(), archiveStatus: @escaping @Sendable () async -> ArchiveStatus = { .off },
                 reports: (any ReportService)? = nil, phoneNumbers: (any WeChatPhoneNumberClient)? = nil,
-                protection: Protection = Protection(), sandbox: Bool = false) {
+                protection: Protection = Protection(), sandbox: Bool = false, uploads: Uploads? = nil) {
         (self.engine, self.tokens, self.login, self.payments) = (engine, tokens, login, payments)
         (self.metrics, self.archiveStatus, self.reports) = (metrics, archiveStatus, reports)
         (self.phoneNumbers, self.protection, self.sandbox) = (phoneNumbers, protection, sandbox)
+        // Local files under the data directory unless told otherwise, as `mall serve` defaults.
+        self.uploads = uploads ?? Uploads(storage: LocalUploadStorage(directory: engine.configuration.dataDirectory + "/uploads"))
     }
 }
 
@@ -77,6 +90,8 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     let seckill = SeckillController(engine: services.engine)
     let orders = OrderController(engine: services.engine)
     let payments = PaymentController(engine: services.engine, payments: services.payments)
+    let uploads = UploadController(storage: services.uploads.storage, limits: services.uploads.limits, nowMs: { engine.nowMs })
+    uploads.addFileRoutes(to: router.group().add(middleware: limit(.fixed(.read))))
 
     let api = router.group("api/v1")
     // Logins and refresh: per IP. The WeChat Pay callback is signed by WeChat: no client signature, no limit.
@@ -100,6 +115,12 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     orders.addUserRoutes(to: buyerRest)
     BrowsingController(engine: services.engine).addUserRoutes(to: buyerRest)
     payments.addUserRoutes(to: buyerRest)
+    // Uploads: bodies of megabytes, so signing may read that much here; their own, tighter limit.
+    let uploadSigning = RequestSignatureMiddleware<MallRequestContext>(
+        verifier: protection.signing, bodyBytesMax: uploads.bodyBytesMax(UploadKind.buyerKinds))
+    uploads.addUserRoutes(to: api.group().add(middleware: uploadSigning)
+        .add(middleware: AuthMiddleware(tokens: services.tokens, engine: services.engine, kind: .user))
+        .add(middleware: limit(.fixed(.upload))))
 
     let admin = router.group("admin/v1")
     auth.addAdminRoutes(to: admin.group().add(middleware: limit(.fixed(.login))))
@@ -116,6 +137,11 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     StockController(engine: services.engine).addAdminRoutes(to: backOffice)
     seckill.addAdminRoutes(to: backOffice)
     payments.addAdminRoutes(to: backOffice)
+    uploads.addAdminRoutes(to: admin.group()
+        .add(middleware: AuthMiddleware(tokens: services.tokens, engine: services.engine, kind: .admin))
+        .add(middleware: limit(.fixed(.upload)))
+        .add(middleware: AuditMiddleware(engine: services.engine))
+        .add(middleware: PermissionMiddleware(engine: services.engine)))
     AdminOrderController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)
     AdminStockLogController(reports: services.reports).addRoutes(to: backOffice)
     AdminStatsController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)

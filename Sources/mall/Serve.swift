@@ -24,7 +24,12 @@ struct Serve: AsyncParsableCommand {
             MALL_DATABASE_URL, MALL_ARCHIVE_POOL_SIZE, MALL_ARCHIVE_BATCH_RECORDS, MALL_ARCHIVE_INTERVAL_MS, \
             MALL_ARCHIVE_BUSY_RECORDS_PER_SECOND (WAL records/s from which the archiver defers; 0: never), \
             MALL_ARCHIVE_LAG_RECORDS_MAX, MALL_ARCHIVE_DEFER_MS_MAX (how far behind it may fall while deferring), \
-            MALL_ARCHIVE_BUSY_BATCH_RECORDS, MALL_SANDBOX.
+            MALL_ARCHIVE_BUSY_BATCH_RECORDS, MALL_SANDBOX, MALL_UPLOAD_STORAGE, MALL_UPLOAD_DIR, \
+            MALL_UPLOAD_PRODUCT_BYTES_MAX, MALL_UPLOAD_AVATAR_BYTES_MAX, MALL_UPLOAD_REVIEW_BYTES_MAX, MALL_S3_ENDPOINT, \
+            MALL_S3_REGION, MALL_S3_BUCKET, MALL_S3_ACCESS_KEY_ID, MALL_S3_SECRET_ACCESS_KEY, MALL_S3_PUBLIC_BASE_URL, \
+            MALL_S3_PATH_STYLE.
+            Uploads are local files by default; MALL_UPLOAD_STORAGE=s3 needs every MALL_S3_* setting but \
+            MALL_S3_PATH_STYLE, or the server refuses to start naming the missing ones.
             Without MALL_DATABASE_URL the engine serves without the PostgreSQL archive and says so in \
             its log and in /readyz.
             WeChat login needs MALL_WECHAT_APP_ID and MALL_WECHAT_APP_SECRET, and payments a merchant, unless \
@@ -34,6 +39,8 @@ struct Serve: AsyncParsableCommand {
             """)
 
     @OptionGroup var data: DataOptions
+
+    @OptionGroup var uploads: UploadOptions
 
     @Option(help: "Address to listen on (env MALL_HOST). Default: 127.0.0.1")
     var host: String?
@@ -59,7 +66,10 @@ struct Serve: AsyncParsableCommand {
             fsync: fsync ?? Environment.string("MALL_FSYNC").flatMap(FsyncPolicy.init(rawValue:)) ?? .always,
             paymentTimeoutSeconds: paymentTimeoutSeconds ?? Environment.int("MALL_PAYMENT_TIMEOUT_SECONDS") ?? 900,
             sandbox: sandbox || isSandboxInEnvironment)
-        try await MallServer.run(settings)
+        // Checked before recovery: a bad storage setting stops the server at once, naming it.
+        let uploadServices = try UploadWiring.make(uploads, dataDirectory: settings.engine.dataDirectory,
+                                                   logger: MallServer.makeLogger("mall"))
+        try await MallServer.run(settings, uploads: uploadServices)
     }
 }
 
@@ -99,7 +109,7 @@ enum MallServer {
         return logger
     }
 
-    static func run(_ settings: ServerSettings) async throws {
+    static func run(_ settings: ServerSettings, uploads: MallServices.Uploads) async throws {
         let logger = makeLogger("mall")
         try FileManager.default.createDirectory(atPath: settings.engine.dataDirectory, withIntermediateDirectories: true)
         if settings.engine.fsyncPolicy == .none {
@@ -126,6 +136,7 @@ enum MallServer {
         logger.info("recovered", metadata: ["recovery": "\(engine.recoveryReport)", "wal": "\(engine.walRecovery)"])
         var services = try await makeServices(engine: engine, dataDirectory: settings.engine.dataDirectory,
                                               sandbox: settings.sandbox, logger: logger)
+        services.uploads = uploads
         try await bootstrapAdmin(engine: engine, logger: logger)
         let archive = try ArchiveWiring.make(engine: engine, logger: logger)
         if let archive {

@@ -75,7 +75,7 @@ struct OpenAPIRulesTests {
                      "CreateSeckillActivityRequest", "SeckillPurchaseRequest", "PasswordChangeRequest", "CreateAdminRequest",
                      "UpdateAdminRequest", "BanRequest", "ProfileUpdateRequest", "PhoneCodeRequest", "RealNameRequest",
                      "AddressRequest", "AddressParseRequest", "CategoryRequest", "ShelveRequest", "StockChangeRequest",
-                     "SearchSettingsBody"]
+                     "SearchSettingsBody", "PresignUploadRequest", "AdminPresignUploadRequest"]
         func check(_ schema: [String: Any], at path: String) {
             switch schema["type"] as? String {
             case "object":

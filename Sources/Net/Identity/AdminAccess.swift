@@ -27,6 +27,8 @@ public enum AdminPermissions {
         "GET /admin/v1/search/hot": "product:read",
         "POST /admin/v1/seckill/activities/{id}/items/{skuId}/stock": "marketing:write",
         "DELETE /admin/v1/seckill/activities/{id}/items/{skuId}": "marketing:write",
+        "POST /admin/v1/uploads": "product:write",
+        "POST /admin/v1/uploads/presign": "product:write",
         "POST /admin/v1/seckill/activities": "marketing:write",
         "GET /admin/v1/seckill/activities/{id}": "marketing:read",
         "GET /admin/v1/payments/exceptions": "payment:read",

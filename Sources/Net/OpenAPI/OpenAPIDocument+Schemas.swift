@@ -3,7 +3,7 @@ private typealias S = OpenAPISchema
 
 extension OpenAPIDocument {
     static var schemas: [(key: String, value: OpenAPIValue)] {
-        envelopeSchemas + identitySchemas + catalogSchemas + seckillSchemas + orderSchemas + reportSchemas + statsSchemas
+        envelopeSchemas + identitySchemas + catalogSchemas + uploadSchemas + seckillSchemas + orderSchemas + reportSchemas + statsSchemas
     }
 
     private static var envelopeSchemas: [(key: String, value: OpenAPIValue)] {

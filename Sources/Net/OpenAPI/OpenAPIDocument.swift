@@ -27,7 +27,7 @@ enum OpenAPIDocument {
 
     /// Every route, in the order the docs page lists them, each admin route with its permission.
     static var routes: [Route] {
-        (healthRoutes + authRoutes + profileRoutes + catalogRoutes + searchRoutes + browsingRoutes + seckillRoutes + orderRoutes + paymentRoutes
+        (healthRoutes + authRoutes + profileRoutes + catalogRoutes + searchRoutes + browsingRoutes + uploadRoutes + seckillRoutes + orderRoutes + paymentRoutes
             + adminAccountRoutes + adminReportRoutes + documentationRoutes).map(statingPermission).map(statingRateLimit)
     }
 
@@ -48,6 +48,7 @@ enum OpenAPIDocument {
         ["name": "catalog", "description": "Categories with attribute templates, products (SPU) with their SKU matrix, shelving, stock-in and stock-out, low-stock alerts, and the storefront's product list and page."],
         ["name": "search", "description": "Storefront search (words, pinyin and initials, synonyms, filters, sorts, highlighted names), suggestions while typing, hot keywords, and the back office's synonyms and pinned or blocked keywords."],
         ["name": "browsing", "description": "A buyer's favorites, footprints (product pages viewed, by day) and search history."],
+        ["name": "uploads", "description": "Images for products (back office), avatars and reviews (buyers): posted to this server (local storage, the default) or uploaded straight to S3-compatible object storage through a presigned URL (MALL_UPLOAD_STORAGE=s3)."],
         ["name": "seckill", "description": "Flash sales (秒杀): activities and purchases."],
         ["name": "orders", "description": "A buyer's own orders, served from memory."],
         ["name": "payments", "description": "WeChat Pay (sandbox or merchant) and its notification callback."],

@@ -9,6 +9,8 @@ public enum RouteClass: String, CaseIterable, Sendable {
     case read
     /// Flash-sale purchases, keyed by account: the hottest path, the tightest window.
     case seckill
+    /// Image uploads and upload presigns, keyed by account: each may carry megabytes to disk.
+    case upload
 
     /// Position in `RouteClass.allCases`, for tables held in an array.
     var index: Int {
@@ -17,6 +19,7 @@ public enum RouteClass: String, CaseIterable, Sendable {
         case .write: 1
         case .read: 2
         case .seckill: 3
+        case .upload: 4
         }
     }
 }
@@ -55,9 +58,11 @@ public struct RateLimitPolicy: Sendable, Equatable {
     public var read = RateLimitRule.perMinute(600)
     /// 20 a second per account: enough for retries at the opening second, not for a bot's loop.
     public var seckill = RateLimitRule.perSecond(20)
+    /// 30 a minute per account: a review's nine pictures at once, three times over; not a disk-filling loop.
+    public var upload = RateLimitRule.perMinute(30)
 
     /// Keys tracked per route class at most. At about 100 bytes a key this
-    /// bounds the limiter near 40 MB across the four classes.
+    /// bounds the limiter near 50 MB across the five classes.
     public var keysPerClassMax = 100_000
     /// Mutexes per route class; a key always maps to the same one.
     public var shardCount = 16
@@ -74,6 +79,7 @@ public struct RateLimitPolicy: Sendable, Equatable {
             case .write: write
             case .read: read
             case .seckill: seckill
+            case .upload: upload
             }
         }
         set {
@@ -82,6 +88,7 @@ public struct RateLimitPolicy: Sendable, Equatable {
             case .write: write = newValue
             case .read: read = newValue
             case .seckill: seckill = newValue
+            case .upload: upload = newValue
             }
         }
     }

@@ -11,10 +11,15 @@ import Hummingbird
 /// decodes the very bytes that were verified.
 public struct RequestSignatureMiddleware<Context: RequestContext>: RouterMiddleware {
     let verifier: RequestSignatureVerifier?
+    /// Bodies read for the hash at most; nil: the context's `maxUploadSize`.
+    let bodyBytesMax: Int?
 
-    /// - Parameter verifier: nil turns signing off.
-    public init(verifier: RequestSignatureVerifier?) {
+    /// - Parameters:
+    ///   - verifier: nil turns signing off.
+    ///   - bodyBytesMax: the largest body to read and hash (upload routes take megabytes); nil: the context's `maxUploadSize`.
+    public init(verifier: RequestSignatureVerifier?, bodyBytesMax: Int? = nil) {
         self.verifier = verifier
+        self.bodyBytesMax = bodyBytesMax
     }
 
     /// Signing on when `configuration.isEnabled`, off otherwise.
@@ -27,6 +32,7 @@ public struct RequestSignatureMiddleware<Context: RequestContext>: RouterMiddlew
         } else {
             verifier = nil
         }
+        bodyBytesMax = nil
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -35,7 +41,7 @@ public struct RequestSignatureMiddleware<Context: RequestContext>: RouterMiddlew
         do {
             // Headers and timestamp first: a request that fails them costs no body read.
             let signed = try verifier.checkHeaders(request.headers)
-            let body = try await request.collectBody(upTo: context.maxUploadSize)
+            let body = try await request.collectBody(upTo: bodyBytesMax ?? context.maxUploadSize)
             try verifier.verify(signed, method: request.method.rawValue, pathWithQuery: request.head.path ?? "",
                                 body: body)
         } catch let error as RequestSignatureError {

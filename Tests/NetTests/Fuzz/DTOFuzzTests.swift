@@ -32,7 +32,7 @@ struct DTOCase: Sendable {
 extension DTOCase {
     static let all: [DTOCase] = [wechatLogin, refresh, adminLogin, createProduct, createSeckill, purchase,
                                  createAdmin, updateAdmin, passwordChange, ban, profileUpdate, realName, address, addressParse,
-                                 category, shelve, stockChange, searchSettings]
+                                 category, shelve, stockChange, searchSettings, presignUpload]
 
     static let wechatLogin = DTOCase(
         name: "WeChatLoginRequest", types: ["WeChatLoginRequest"],

@@ -62,6 +62,7 @@ struct RouterFuzzTests {
         case "admin/v1/search/settings": return DTOCase.searchSettings.shape
         case "admin/v1/seckill/activities": return DTOCase.createSeckill.shape
         case "api/v1/seckill/activities/*/orders": return DTOCase.purchase.shape
+        case "api/v1/uploads/presign", "admin/v1/uploads/presign": return DTOCase.presignUpload.shape
         default: return nil
         }
     }
