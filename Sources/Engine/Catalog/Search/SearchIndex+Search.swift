@@ -20,10 +20,10 @@ extension SearchIndex {
 
     /// One page of products matching the query.
     ///
-    /// Text is planned into clauses (`SearchQueryPlan`); clauses whose terms no product
-    /// has are dropped; a product must then match all of up to two clauses, or two
-    /// thirds (rounded up) of more, so "手机壳" needs 手机 and 机壳 and one stray word
-    /// in a long query does not empty the list. With no text it browses.
+    /// Text is planned into clauses (`SearchQueryPlan`); a product must match all of up
+    /// to two clauses, or two thirds (rounded up) of more, so "手机壳" needs 手机 and 机壳
+    /// and one stray word in a three-word query does not empty the list. With no text
+    /// (or only punctuation) it browses.
     /// - Parameter signals: sales and stock per product ID, asked only when the query
     ///   filters on stock or sorts by sales, once per matching product.
     /// - Complexity: O(postings of the query's terms + matches × log(limit)).
@@ -97,14 +97,16 @@ extension SearchIndex {
                 alternativeResults.append(result)
                 terms.formUnion(alternative.terms)
             }
-            guard !alternativeResults.isEmpty else { continue }  // no product has it: not required
+            guard !alternativeResults.isEmpty else { continue }  // no product has it
             let merged = Self.union(alternativeResults)
             clauseResults.append(merged)
             weights.append(clause.weight * idf(documentFrequency: merged.count))
         }
-        let clauseCount = clauseResults.count
-        guard clauseCount > 0 else { return ([], terms) }
-        let required = clauseCount <= 2 ? clauseCount : (2 * clauseCount + 2) / 3
+        // Counted over the planned clauses, matched or not: "手机壳" needs 机壳 even when
+        // no product has it, or it would list every phone.
+        let planned = plan.clauses.count
+        let required = planned <= 2 ? planned : (2 * planned + 2) / 3
+        guard required > 0, clauseResults.count >= required else { return ([], terms) }
         // Per leaf category: 0 not yet known, 1 the query ends with it, 2 it does not.
         var headByLeaf = [UInt8](repeating: 0, count: leafCategoryNames.count)
         var matches: [ScoredSlot] = []
