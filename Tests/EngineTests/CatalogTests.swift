@@ -164,6 +164,26 @@ struct CatalogTests {
         try await expectReplayEqualsLive(engine, directory)
     }
 
+    @Test("an off-shelf product, or one in a disabled category, cannot be bought, in a flash sale or an ordinary order")
+    func offShelfCannotBeBought() async throws {
+        let directory = TestDataDirectory()
+        let engine = try openEngine(directory, clock: ManualClock(nowMs: testEpochMs))
+        let sale = try await makeSale(engine, stock: 10, limitPerUser: 2)
+        let user = try await registerUsers(engine, count: 1)[0]
+        try await engine.shelveProducts([sale.productID], onShelf: false, operatorID: 1)
+        let lsn = engine.durableLSN
+        await #expect(throws: EngineError.conflict("this product is not on sale (off the shelf)")) {
+            _ = try await engine.placeSeckillOrder(userID: user, activityID: sale.activityID, skuID: sale.skuID, quantity: 1)
+        }
+        await #expect(throws: EngineError.conflict("items[0]: this product is not on sale (off the shelf)")) {
+            _ = try await engine.placeOrder(userID: user, NewOrder(lines: [.init(skuID: sale.skuID, quantity: 1)]))
+        }
+        #expect(engine.durableLSN == lsn)
+        try await engine.shelveProducts([sale.productID], onShelf: true, operatorID: 1)
+        _ = try await engine.placeSeckillOrder(userID: user, activityID: sale.activityID, skuID: sale.skuID, quantity: 1)
+        try await expectReplayEqualsLive(engine, directory)
+    }
+
     @Test("removing a flash-sale item gives its units back and stops its sale")
     func removeItem() async throws {
         let directory = TestDataDirectory()

@@ -70,8 +70,9 @@ struct MotoServer {
         throw Missing(description: "moto_server did not answer on \(server.endpoint) within 30 s")
     }
 
+    /// SIGKILL: moto_server ignores SIGTERM, and waiting for it to exit after one never returns.
     func stop() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 }

@@ -46,7 +46,7 @@ extension Archiver {
     /// One product, one flash sale with a unit per order; each buyer takes the per-user limit.
     private static func generateOrders(_ engine: MallEngine, orders: Int, buyersConcurrent: Int) async throws {
         let product = try await engine.createProduct(NewProduct(name: "bench tea", skus: [
-            .init(name: "100g", spec: [SpecPair(key: "规格", value: "100g")], priceFen: 12_800, stock: 1_000),
+            .init(name: "100g", spec: [SpecPair(key: "规格", value: "100g")], priceFen: 12_800, stock: 1_000 + Int64(orders)),
         ]))
         let skuID = product.skus[0].id
         let limitPerUser = MallEngine.seckillQuantityMax

@@ -101,6 +101,8 @@ public struct CatalogState: Sendable, Equatable {
         case .searchSettingsChanged(let changed):
             searchSettings = SearchSettings(synonymGroups: changed.synonymGroups, pinnedKeywords: changed.pinnedKeywords,
                                             blockedKeywords: changed.blockedKeywords)
+            // A newly blocked keyword's counts go at once, so it cannot crowd real ones out.
+            hotKeywords.removeBlocked(by: searchSettings.hotKeywordRules)
         case .searchRecorded(let recorded):
             hotKeywords.record(recorded.keyword, atMs: recorded.atMs, rules: searchSettings.hotKeywordRules)
         case .adminUpserted, .userRegistered, .seckillOrderPlaced, .orderPaid, .orderCancelled, .orderPlaced,

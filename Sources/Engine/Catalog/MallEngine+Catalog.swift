@@ -13,6 +13,9 @@ public struct ProductInput: Sendable {
     public var specs: [SpecDimension]
     public var skus: [SKUInput]
     public var onShelf: Bool
+    /// The first, simple form (`NewProduct`): SKU specs are kept as given, only told apart,
+    /// not checked against a matrix (their keys may differ from SKU to SKU).
+    var specsAsGiven = false
 
     public struct SKUInput: Sendable {
         /// One combination of the specs' values; empty for a product without specs.
@@ -75,9 +78,11 @@ public struct NewProduct: Sendable {
                 }
             }
         }
-        return ProductInput(name: name, categoryID: 0, specs: dimensions, skus: skus.map {
+        var input = ProductInput(name: name, categoryID: 0, specs: dimensions, skus: skus.map {
             ProductInput.SKUInput(spec: $0.spec, name: $0.name, priceFen: $0.priceFen, stock: $0.stock)
         })
+        input.specsAsGiven = true
+        return input
     }
 }
 
@@ -155,11 +160,11 @@ extension MallEngine {
         guard input.detailHTML.utf8.count <= CatalogLimits.detailHTMLBytesMax else {
             throw .invalid(field: "detailHtml", reason: "must be at most \(CatalogLimits.detailHTMLBytesMax) bytes")
         }
-        guard input.specs.count <= CatalogLimits.specDimensionsMax else {
+        guard input.specsAsGiven || input.specs.count <= CatalogLimits.specDimensionsMax else {
             throw .invalid(field: "specs", reason: "must hold at most \(CatalogLimits.specDimensionsMax) dimensions")
         }
         var dimensionNames = Set<String>()
-        for (index, dimension) in input.specs.enumerated() {
+        for (index, dimension) in input.specs.enumerated() where !input.specsAsGiven {
             guard !dimension.name.isEmpty, dimensionNames.insert(dimension.name).inserted else {
                 throw .invalid(field: "specs[\(index)].name", reason: "must be non-empty and not repeated")
             }
@@ -171,7 +176,7 @@ extension MallEngine {
         }
         // The matrix size is a product of bounded counts: checked before it is built.
         var matrixSize = 1
-        for dimension in input.specs {
+        for dimension in input.specs where !input.specsAsGiven {
             let (size, overflow) = matrixSize.multipliedReportingOverflow(by: dimension.values.count)
             guard !overflow, size <= skusPerProductMax else {
                 throw .invalid(field: "specs", reason: "the SKU matrix must hold at most \(skusPerProductMax) combinations")
@@ -181,11 +186,11 @@ extension MallEngine {
         guard (1...skusPerProductMax).contains(input.skus.count) else {
             throw .invalid(field: "skus", reason: "must hold 1 to \(skusPerProductMax) SKUs")
         }
-        let matrix = Set(SpecDimension.matrix(input.specs))
+        let matrix = input.specsAsGiven ? [] : Set(SpecDimension.matrix(input.specs))
         var seen = Set<[SpecPair]>()
         for (index, sku) in input.skus.enumerated() {
             let spec = sku.spec.sorted { $0.key < $1.key }
-            guard matrix.contains(spec) else {
+            guard input.specsAsGiven || matrix.contains(spec) else {
                 throw .invalid(field: "skus[\(index)].spec", reason: "must be one combination of the specs' values")
             }
             guard seen.insert(spec).inserted else { throw .invalid(field: "skus[\(index)].spec", reason: "listed twice") }

@@ -93,6 +93,7 @@ extension MallEngine {
         guard let item = activity.item(skuID: skuID), let (product, sku) = catalog.sku(skuID) else {
             throw .notFound("SKU in this activity")
         }
+        guard catalog.isOnStorefront(product), sku.enabled else { throw .conflict("this product is not on sale (off the shelf)") }
         let nowMs = clock.nowMs()
         guard activity.isActive(atMs: nowMs) else { throw .activityNotActive(startMs: activity.startMs, endMs: activity.endMs) }
         // Activities logged before prices were bounded may hold any price: the total is checked here, once.

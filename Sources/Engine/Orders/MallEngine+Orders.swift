@@ -50,6 +50,9 @@ extension MallEngine {
             }
             guard seen.insert(line.skuID).inserted else { throw .invalid(field: "items[\(index)].skuId", reason: "listed twice") }
             guard let (product, sku) = catalog.sku(line.skuID) else { throw .invalid(field: "items[\(index)].skuId", reason: "no such SKU") }
+            guard catalog.isOnStorefront(product), sku.enabled else {
+                throw .conflict("items[\(index)]: this product is not on sale (off the shelf)")
+            }
             let amountFen = try Self.amount(unitPriceFen: sku.priceFen, quantity: line.quantity, field: "items[\(index)].quantity")
             let (sum, overflow) = totalFen.addingReportingOverflow(amountFen)
             guard !overflow else { throw .invalid(field: "items", reason: "the order total is out of range") }
