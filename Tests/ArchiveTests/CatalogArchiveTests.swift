@@ -161,14 +161,14 @@ struct CatalogArchiveTests {
             #expect(try await CatalogImage.strings(database, "SELECT id::text FROM categories ORDER BY id")
                 == [made.rootCategoryID, made.childCategoryID].sorted().map(String.init))
             #expect(try await CatalogImage.strings(database, """
-                SELECT concat_ws(' ', parent_id, name, sort_order, enabled) FROM categories WHERE id = \(made.childCategoryID.bigint)
+                SELECT concat_ws(' ', parent_id, name, sort_order, enabled::text) FROM categories WHERE id = \(made.childCategoryID.bigint)
                 """) == ["\(made.rootCategoryID) T恤 1 false"])
             #expect(try await CatalogImage.strings(database, """
                 SELECT attributes::text FROM categories WHERE id = \(made.rootCategoryID.bigint)
                 """) == [#"[{"name": "颜色", "options": ["红", "蓝", "白"]}, {"name": "尺码", "options": ["M", "L"]}]"#])
             // Products: details, off the shelf, the deleted one kept and marked.
             #expect(try await CatalogImage.strings(database, """
-                SELECT concat_ws(' | ', name, category_id, subtitle, images::text, attributes::text, specs::text, detail_html, status, deleted)
+                SELECT concat_ws(' | ', name, category_id, subtitle, images::text, attributes::text, specs::text, detail_html, status, deleted::text)
                 FROM products WHERE id = \(made.productID.bigint)
                 """) == [#"O'Neil T恤 "棉" | \#(made.childCategoryID) | 纯棉 \ 透气 | ["https://cdn.example/a.jpg", "https://cdn.example/b.jpg"] | [{"key": "材质", "value": "棉"}, {"key": "产地", "value": "杭州"}] | [{"name": "颜色", "values": ["红", "白"]}] | <p>好</p> | 0 | false"#])
             #expect(try await database.int("SELECT status::bigint FROM products WHERE id = \(made.deletedProductID.bigint) AND deleted") == 0)
@@ -188,7 +188,7 @@ struct CatalogArchiveTests {
                 })
             // Flash-sale items: red grown and shrunk, white removed with its units back.
             #expect(try await CatalogImage.strings(database, """
-                SELECT concat_ws(' ', sku_id, stock, remaining, sold, removed) FROM seckill_items ORDER BY sku_id
+                SELECT concat_ws(' ', sku_id, stock, remaining, sold, removed::text) FROM seckill_items ORDER BY sku_id
                 """) == [made.red, made.white].sorted().map { $0 == made.red ? "\($0) 40 45 0 false" : "\($0) 10 0 0 true" })
             // The stock log: one row per movement, with its type, change, operator and remark.
             #expect(try await CatalogImage.moves(database) == made.moves)
@@ -233,7 +233,8 @@ struct CatalogArchiveTests {
                                      configuration: restartConfiguration, logger: quietLogger)
             _ = try await restarted.catchUp()
             await restarted.close()
-            #expect(try await CatalogImage.moves(database) == made.moves)
+            // The flash-sale workload after the catalog one moves stock too: the catalog's moves are there, each once.
+            #expect(try await CatalogImage.moves(database).filter(made.moves.contains) == made.moves)
             #expect(try await ArchiveImage.load(database).sorted() == ArchiveImage.expected(from: state).sorted())
             #expect(try await ArchiveMaintenance.verify(database: database, engine: data.configuration()).isClean)
             let archived = try await CatalogImage.load(database)
@@ -281,7 +282,7 @@ struct StockLogQueryTests {
 
             let all = try await logs.list(filter: StockLogFilter(), cursor: nil, limit: 100)
             #expect(Int64(all.items.count) == total && all.nextCursor == nil)
-            let newestFirst = try await CatalogImage.strings(database, "SELECT id::text FROM stock_logs ORDER BY created_at DESC, id DESC")
+            let newestFirst = try await CatalogImage.strings(database, "SELECT id::text AS text_id FROM stock_logs ORDER BY created_at DESC, id DESC")
             #expect(all.items.map(\.id) == newestFirst)
             #expect(all.items.contains { $0.type == "order_placed" && $0.orderId != nil && $0.activityId != nil && $0.operatorId == nil })
 
