@@ -134,14 +134,16 @@ extension SearchIndex {
         let scale = weight / Double(lists.count)
         var result: [ScoredSlot] = []
         outer: for posting in shortest {
-            var score = saturatedFrequency(posting, averages: averages)
+            // Membership first: most postings of the shortest list are not in the others,
+            // and scoring is the dearer part.
             for listIndex in 1..<lists.count {
                 let list = lists[listIndex]
                 let position = Self.lowerBound(of: posting.slot, in: list, from: positions[listIndex]) { $0.slot }
                 positions[listIndex] = position
                 guard position < list.count, list[position].slot == posting.slot else { continue outer }
-                score += saturatedFrequency(list[position], averages: averages)
             }
+            var score = saturatedFrequency(posting, averages: averages)
+            for listIndex in 1..<lists.count { score += saturatedFrequency(lists[listIndex][positions[listIndex]], averages: averages) }
             result.append(ScoredSlot(slot: posting.slot, score: score * scale))
         }
         return result
@@ -153,9 +155,11 @@ extension SearchIndex {
         return log(1 + max(documents - frequency + 0.5, 0) / (frequency + 0.5))
     }
 
+    /// Per field, `b` over the average length: what a document's length is multiplied by
+    /// in BM25's length norm (so scoring a posting divides once per field, not twice).
     func averageFieldLengths() -> [Double] {
         let documents = Double(max(count, 1))
-        return fieldLengthTotals.map { max(Double($0) / documents, 1) }
+        return fieldLengthTotals.map { Self.b / max(Double($0) / documents, 1) }
     }
 
     func saturatedFrequency(_ posting: Posting, averages: [Double]) -> Double {
@@ -165,7 +169,7 @@ extension SearchIndex {
             let frequency = (posting.frequencies >> (UInt32(field) * 8)) & 0xFF
             guard frequency > 0 else { continue }
             let length = Double((lengths >> (UInt64(field) * 16)) & 0xFFFF)
-            let norm = 1 - Self.b + Self.b * length / averages[field]
+            let norm = 1 - Self.b + length * averages[field]
             weighted += Self.fieldWeights[field] * Double(frequency) / norm
         }
         return weighted * (Self.k1 + 1) / (weighted + Self.k1)
