@@ -71,7 +71,7 @@ struct ProductRow: Sendable, Equatable {
         specsJSON = CatalogJSON.array(details.specs.map {
             CatalogJSON.object([("name", SpecJSON.string($0.name)), ("values", CatalogJSON.strings($0.values))])
         })
-        (onShelf, deleted) = (details.onShelfFlag && !details.deleted, details.deleted)
+        (onShelf, deleted) = (details.onShelf && !details.deleted, details.deleted)
         createdAtMs = product.createdAtMs
         // Products made by `ProductCreated` were never edited: their row is as old as they are.
         updatedAtMs = details.updatedAtMs != 0 ? details.updatedAtMs : product.createdAtMs

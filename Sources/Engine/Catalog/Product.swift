@@ -54,16 +54,12 @@ public struct ProductDetails: Sendable, Equatable {
     public var detailHTML = ""
     /// The spec dimensions the SKU matrix is generated from (颜色: 红, 蓝).
     public var specs: [SpecDimension] = []
-    public var onShelfFlag = true
+    /// Set by the admin; `Product.onShelf` also requires the product not deleted.
+    public var onShelf = true
     public var deleted = false
     public var updatedAtMs: Int64 = 0
 
     public init() {}
-
-    public var onShelf: Bool {
-        get { onShelfFlag }
-        set { onShelfFlag = newValue }
-    }
 
     func encode(to writer: inout ByteWriter) {
         writer.write(categoryID); writer.write(subtitle); writer.write(description); writer.write(mainImage)
@@ -71,7 +67,7 @@ public struct ProductDetails: Sendable, Equatable {
         writer.write(attributes) { $0.write($1.key); $0.write($1.value) }
         writer.write(detailHTML)
         writer.write(specs) { $1.encode(to: &$0) }
-        writer.write(onShelfFlag); writer.write(deleted); writer.write(updatedAtMs)
+        writer.write(onShelf); writer.write(deleted); writer.write(updatedAtMs)
     }
 
     init(from reader: inout ByteReader) throws(ByteDecodingError) {
@@ -83,7 +79,7 @@ public struct ProductDetails: Sendable, Equatable {
         }
         detailHTML = try reader.readString()
         specs = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) in try SpecDimension(from: &r) }
-        onShelfFlag = try reader.readBool(); deleted = try reader.readBool(); updatedAtMs = try reader.read()
+        onShelf = try reader.readBool(); deleted = try reader.readBool(); updatedAtMs = try reader.read()
     }
 }
 

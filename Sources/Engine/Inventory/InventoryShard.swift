@@ -126,16 +126,6 @@ actor InventoryShard {
 
     func seckillStock(_ key: SeckillKey) -> SeckillStock? { state.seckill[key] }
 
-    /// Stock and units sold of each SKU asked for that this shard holds.
-    func levels(_ skuIDs: [UInt64]) -> [UInt64: (stock: Int64, sold: Int64)] {
-        var levels: [UInt64: (stock: Int64, sold: Int64)] = [:]
-        for skuID in skuIDs {
-            guard let stock = state.stockBySKU[skuID] else { continue }
-            levels[skuID] = (stock, state.sold(skuID: skuID))
-        }
-        return levels
-    }
-
     func stock(skuID: UInt64) -> Int64? { state.stockBySKU[skuID] }
 
     func currentState() -> InventoryState { state }

@@ -169,7 +169,7 @@ struct ProductRequest: Decodable, Sendable {
         if let wide = dimensions.first(where: { $0.values.count > CatalogLimits.valuesPerSpecMax }) {
             throw APIError.invalid("skus", "spec key \(wide.name) takes more than \(CatalogLimits.valuesPerSpecMax) values")
         }
-        var skuInputs = given.map { Self.input($0, spec: ($0.spec ?? [:]).map { SpecPair(key: $0.key, value: $0.value) }) }
+        var skuInputs = given.map { Self.input($0, spec: ($0.spec ?? [:]).map { SpecPair(key: $0.key, value: $0.value) }, name: $0.name) }
         if skus == nil, let defaultSku {
             // Bounded before it is built: the engine's check of the matrix size runs on the same counts.
             var size = 1
@@ -201,8 +201,9 @@ struct ProductRequest: Decodable, Sendable {
         }
     }
 
-    private static func input(_ sku: SKUInput, spec: [SpecPair], name: String?? = .none) -> ProductInput.SKUInput {
-        ProductInput.SKUInput(spec: spec, name: name ?? sku.name, priceFen: sku.priceFen,
+    /// `name` nil: the engine names the SKU after its spec values.
+    private static func input(_ sku: SKUInput, spec: [SpecPair], name: String?) -> ProductInput.SKUInput {
+        ProductInput.SKUInput(spec: spec, name: name, priceFen: sku.priceFen,
                               originalPriceFen: sku.originalPriceFen ?? 0, stock: sku.stock,
                               lowStockThreshold: sku.lowStockThreshold ?? 0)
     }

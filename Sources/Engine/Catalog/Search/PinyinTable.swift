@@ -26,6 +26,8 @@ public struct PinyinTable: Sendable {
     ///   string literal compiled into the binary (written by scripts/gen-pinyin, loaded whole by
     ///   PinyinTableTests), never input; a malformed table fails the tests, not a server.
     /// - Complexity: O(n) in the size of the table.
+    /// The preconditions below check the generated `PinyinData` literal compiled into the binary
+    /// (scripts/gen-pinyin), never outside input; PinyinTableTests parses it in every test run.
     init(lines: String) {
         let blockSize = Int(Self.lastScalar - Self.firstScalar) + 1
         var syllables = [""]

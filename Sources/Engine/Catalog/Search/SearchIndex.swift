@@ -91,6 +91,8 @@ public struct SearchIndex: Sendable {
         } else if let free = freeSlots.popLast() {
             slot = free
         } else {
+            // Unreachable from input: one document per product, and the engine refuses products past
+            // CatalogLimits.productsMax (200,000) in the decision, so no log holds more.
             precondition(records.count < Int(UInt32.max), "more documents than UInt32 slots")
             slot = UInt32(records.count)
             records.append(nil)
@@ -171,6 +173,7 @@ public struct SearchIndex: Sendable {
 
     private mutating func internLeafCategory(_ name: String) -> UInt32 {
         if let existing = leafCategoryIDByName[name] { return existing }
+        // Unreachable: at most one name per category, and categories stop at CatalogLimits.categoriesMax.
         precondition(leafCategoryNames.count < Int(UInt32.max), "more category names than UInt32 IDs")
         let leafID = UInt32(leafCategoryNames.count)
         leafCategoryNames.append(name)
@@ -185,6 +188,8 @@ public struct SearchIndex: Sendable {
             termID = free
             termTexts[Int(free)] = term
         } else {
+            // Unreachable: a document's fields are cut to SearchLimits.fieldScalarsMax, giving at most a few
+            // thousand terms each; 200,000 products then stay below 10^9 distinct terms, under UInt32.max.
             precondition(termTexts.count < Int(UInt32.max), "more terms than UInt32 IDs")
             termID = UInt32(termTexts.count)
             termTexts.append(term)
@@ -211,13 +216,21 @@ public struct SearchIndex: Sendable {
     static func insert(_ posting: Posting, into postings: inout [Posting]) {
         if let last = postings.last, last.slot < posting.slot { postings.append(posting); return }
         let index = lowerBound(of: posting.slot, in: postings, from: 0) { $0.slot }
-        precondition(index == postings.count || postings[index].slot != posting.slot, "slot \(posting.slot) posted twice")
+        // A document's terms are merged before they are posted, so a slot never comes twice; should it,
+        // the list keeps one posting rather than trap on a document that came from the log.
+        guard index == postings.count || postings[index].slot != posting.slot else {
+            assertionFailure("slot \(posting.slot) posted twice")
+            return
+        }
         postings.insert(posting, at: index)
     }
 
     static func remove(_ slot: UInt32, from postings: inout [Posting]) {
         let index = lowerBound(of: slot, in: postings, from: 0) { $0.slot }
-        precondition(index < postings.count && postings[index].slot == slot, "slot \(slot) missing from a list it was posted to")
+        guard index < postings.count && postings[index].slot == slot else {
+            assertionFailure("slot \(slot) missing from a list it was posted to")
+            return
+        }
         postings.remove(at: index)
     }
 
