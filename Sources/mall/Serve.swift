@@ -58,6 +58,7 @@ struct Serve: AsyncParsableCommand {
     var sandbox = false
 
     func run() async throws {
+        LoggingSystem.bootstrap { LazyStreamLogHandler(label: $0, metadataProvider: nil) }
         // Read even when the flag is given: a malformed value is refused, never ignored.
         let isSandboxInEnvironment = try Environment.isOn("MALL_SANDBOX")
         let settings = try ServerSettings(

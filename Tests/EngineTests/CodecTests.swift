@@ -1,4 +1,5 @@
-import Engine
+@testable import Engine
+import MallTestSupport
 import Testing
 
 @Suite("Event and state codecs")
@@ -102,5 +103,32 @@ struct CodecTests {
         #expect(OrderNumber.make(orderID: ids.next()).hasPrefix("20261127100000123"))
         #expect(OrderNumber.orderID(from: "2026113210000012300001") == nil)
         #expect(OrderNumber.orderID(from: "abc") == nil)
+    }
+
+    /// The padding these strings were first built with, one small string per field.
+    static func concatenated(_ civil: CivilTime, iso: Bool) -> String {
+        let p = OrderNumber.pad
+        return iso
+            ? p(civil.year, 4) + "-" + p(civil.month, 2) + "-" + p(civil.day, 2) + "T" + p(civil.hour, 2) + ":"
+                + p(civil.minute, 2) + ":" + p(civil.second, 2) + "." + p(civil.millisecond, 3) + "Z"
+            : p(civil.year, 4) + p(civil.month, 2) + p(civil.day, 2) + p(civil.hour, 2) + p(civil.minute, 2)
+                + p(civil.second, 2) + p(civil.millisecond, 3)
+    }
+
+    @Test("API times and order numbers are written in one string exactly as field-by-field padding wrote them, absurd years too")
+    func timeDigitsMatchPadding() {
+        #expect(CivilTime(epochMs: 1_795_773_600_123).iso8601 == "2026-11-27T10:00:00.123Z")
+        #expect(CivilTime(epochMs: 0).compactDigits == "19700101000000000")
+        var generator = SeededGenerator(seed: 0xC1_71_7E)
+        let extremes: [Int64] = [0, -1, 253_402_300_799_999, 253_402_300_800_000, -62_167_219_200_000, -62_167_219_200_001,
+                                 Int64.max / 2, Int64.min / 2]
+        let times = extremes + (0..<2_000).map { _ in Int64.random(in: -100_000_000_000_000...400_000_000_000_000, using: &generator) }
+        for ms in times {
+            let civil = CivilTime(epochMs: ms)
+            #expect(civil.iso8601 == Self.concatenated(civil, iso: true), "\(ms)")
+            #expect(civil.compactDigits == Self.concatenated(civil, iso: false), "\(ms)")
+        }
+        let id = UInt64(1_795_773_600_123) << UInt64(IDGenerator.counterBits) | 42
+        #expect(OrderNumber.make(orderID: id) == "20261127100000123" + "00042")
     }
 }

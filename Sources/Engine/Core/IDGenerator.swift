@@ -38,7 +38,7 @@ public enum OrderNumber {
         let ms = Int64(orderID >> UInt64(IDGenerator.counterBits))
         let counter = orderID & ((1 << UInt64(IDGenerator.counterBits)) - 1)
         let civil = CivilTime(epochMs: ms)
-        return civil.compactDigits + pad(Int(counter), 5)
+        return civil.digits(layout: CivilTime.compactLayout, suffix: (Int(counter), 5))
     }
 
     public static func orderID(from number: String) -> UInt64? {
@@ -104,16 +104,64 @@ public struct CivilTime: Equatable, Sendable {
         return Int64(seconds) * 1000 + Int64(millisecond)
     }
 
-    var compactDigits: String {
-        OrderNumber.pad(year, 4) + OrderNumber.pad(month, 2) + OrderNumber.pad(day, 2)
-            + OrderNumber.pad(hour, 2) + OrderNumber.pad(minute, 2) + OrderNumber.pad(second, 2)
-            + OrderNumber.pad(millisecond, 3)
-    }
+    var compactDigits: String { digits(layout: Self.compactLayout) }
 
     /// ISO-8601 UTC with milliseconds, the API's time format.
-    public var iso8601: String {
-        OrderNumber.pad(year, 4) + "-" + OrderNumber.pad(month, 2) + "-" + OrderNumber.pad(day, 2) + "T"
-            + OrderNumber.pad(hour, 2) + ":" + OrderNumber.pad(minute, 2) + ":" + OrderNumber.pad(second, 2)
-            + "." + OrderNumber.pad(millisecond, 3) + "Z"
+    public var iso8601: String { digits(layout: Self.isoLayout) }
+
+    /// Each field's width and the byte after it (0: none), in order year, month, day, hour, minute, second, ms.
+    typealias Layout = [(width: Int, separator: UInt8)]
+    static let compactLayout: Layout = [(4, 0), (2, 0), (2, 0), (2, 0), (2, 0), (2, 0), (3, 0)]
+    static let isoLayout: Layout = [(4, UInt8(ascii: "-")), (2, UInt8(ascii: "-")), (2, UInt8(ascii: "T")), (2, UInt8(ascii: ":")),
+                                    (2, UInt8(ascii: ":")), (2, UInt8(ascii: ".")), (3, UInt8(ascii: "Z"))]
+
+    /// The fields zero-padded to `layout`'s widths, then `suffix` padded to its width, written into one
+    /// string: these are on every order response, and padding by concatenation cost a dozen small strings.
+    /// A field that does not fit its width (a year past 9999 or before 0, from an absurd timestamp) is
+    /// written whole, as `OrderNumber.pad` writes it.
+    func digits(layout: Layout, suffix: (value: Int, width: Int)? = nil) -> String {
+        let count = layout.count + (suffix == nil ? 0 : 1)
+        func field(_ index: Int) -> (value: Int, width: Int, separator: UInt8) {
+            switch index {
+            case 0: (year, layout[0].width, layout[0].separator)
+            case 1: (month, layout[1].width, layout[1].separator)
+            case 2: (day, layout[2].width, layout[2].separator)
+            case 3: (hour, layout[3].width, layout[3].separator)
+            case 4: (minute, layout[4].width, layout[4].separator)
+            case 5: (second, layout[5].width, layout[5].separator)
+            case 6: (millisecond, layout[6].width, layout[6].separator)
+            default: (suffix?.value ?? 0, suffix?.width ?? 0, 0)
+            }
+        }
+        var length = 0
+        for index in 0..<count {
+            let (value, width, separator) = field(index)
+            guard value >= 0, width <= 18, value < Self.powersOfTen[width] else {
+                return (0..<count).map { index in
+                    let (value, width, separator) = field(index)
+                    return OrderNumber.pad(value, width) + (separator == 0 ? "" : String(UnicodeScalar(separator)))
+                }.joined()
+            }
+            length += width + (separator == 0 ? 0 : 1)
+        }
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var end = 0
+            for index in 0..<count {
+                let (value, width, separator) = field(index)
+                var rest = value
+                for position in stride(from: end + width - 1, through: end, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                end += width
+                if separator != 0 {
+                    buffer[end] = separator
+                    end += 1
+                }
+            }
+            return end
+        }
     }
+
+    private static let powersOfTen: [Int] = (0...18).map { (0..<$0).reduce(1) { product, _ in product * 10 } }
 }

@@ -41,13 +41,32 @@ struct JSONFragmentWriter {
 
     mutating func field(_ key: String, _ value: Int64) {
         self.key(key)
-        bytes.append(contentsOf: String(value).utf8)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        decimal(value.magnitude)
         needsComma = true
     }
 
+    /// An id as a string of digits, written without making one.
     mutating func field(_ key: String, _ value: EntityID?) {
         guard let value else { return }
-        field(key, String(value.value))
+        self.key(key)
+        bytes.append(UInt8(ascii: "\""))
+        decimal(value.value)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    private mutating func decimal(_ value: UInt64) {
+        var digits = 1
+        var rest = value / 10
+        while rest > 0 { digits += 1; rest /= 10 }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        rest = value
+        for position in stride(from: start + digits - 1, through: start, by: -1) {
+            bytes[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
     }
 
     mutating func fragment(_ key: String, _ value: some JSONFragment) {
@@ -73,6 +92,17 @@ struct JSONFragmentWriter {
     /// RFC 8259 string: quotes, backslashes and control characters escaped; other UTF-8 as is.
     private mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
+        var value = value
+        let plain = value.withUTF8 { utf8 in
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if !plain { escaped(value) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escaped(_ value: String) {
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
@@ -87,7 +117,6 @@ struct JSONFragmentWriter {
             default: bytes.append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 }
 

@@ -13,6 +13,14 @@ enum RequestJSON {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         return try decoder.decode(T.self, from: Data(buffer.readableBytesView))
     }
+
+    /// As above, but a body in its plainest spelling is read without `JSONDecoder` (`FlatJSONObject`).
+    static func decode<T: FlatJSONDecodable>(_ type: T.Type, from request: Request, context: MallRequestContext) async throws -> T {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let fast = buffer.withUnsafeReadableBytes { bytes in FlatJSONObject(bytes).flatMap(T.init(flat:)) }
+        if let fast { return fast }
+        return try decoder.decode(T.self, from: Data(buffer.readableBytesView))
+    }
 }
 
 /// A key of any name, to see every key a JSON object holds.

@@ -116,7 +116,7 @@ struct SeckillActivityResponse: Encodable, Sendable {
 }
 
 /// `POST /api/v1/seckill/activities/{id}/orders`: the flash-sale hot path.
-struct SeckillPurchaseRequest: Decodable, Sendable {
+struct SeckillPurchaseRequest: FlatJSONDecodable, Sendable {
     var skuId: EntityID
     var quantity: Int64?
 
@@ -129,6 +129,19 @@ struct SeckillPurchaseRequest: Decodable, Sendable {
     }
 
     init(skuId: EntityID, quantity: Int64?) { (self.skuId, self.quantity) = (skuId, quantity) }
+
+    private static let keys = Set(CodingKeys.allCases.map(\.stringValue))
+
+    init?(flat object: FlatJSONObject) {
+        guard object.hasOnlyKeys(Self.keys), case .string(let text)? = object["skuId"], let id = EntityID.value(text)
+        else { return nil }
+        switch object["quantity"] {
+        case nil: quantity = nil
+        case .integer(let value)?: quantity = value
+        case .string?: return nil
+        }
+        skuId = EntityID(id)
+    }
 
     static let quantityRule = IntegerRule(MallLimits.quantityRange)
     static let quantityDefault: Int64 = 1
