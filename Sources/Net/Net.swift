@@ -80,7 +80,12 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     func limit(_ classification: RouteClassification) -> RateLimitMiddleware<MallRequestContext> {
         RateLimitMiddleware(limiter: limiter, classification: classification, clientAddress: protection.clientAddress)
     }
-    let signing = RequestSignatureMiddleware<MallRequestContext>(verifier: protection.signing)
+    /// `group` behind request signing when it is on; off, the group has no signing layer at all
+    /// (one that only passes requests on still costs every request a middleware call).
+    func signed(_ group: RouterGroup<MallRequestContext>, bodyBytesMax: Int? = nil) -> RouterGroup<MallRequestContext> {
+        guard let verifier = protection.signing else { return group }
+        return group.add(middleware: RequestSignatureMiddleware(verifier: verifier, bodyBytesMax: bodyBytesMax))
+    }
 
     let auth = AuthController(engine: services.engine, tokens: services.tokens, login: services.login,
                               phoneNumbers: services.phoneNumbers, failedLogins: FailedAdminLogins())
@@ -95,8 +100,8 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
 
     let api = router.group("api/v1")
     // Logins and refresh: per IP. The WeChat Pay callback is signed by WeChat: no client signature, no limit.
-    auth.addAPIRoutes(to: api.group().add(middleware: limit(.fixed(.login))).add(middleware: signing))
-    let publicAPI = api.group().add(middleware: limit(.fixed(.read))).add(middleware: signing)
+    auth.addAPIRoutes(to: signed(api.group().add(middleware: limit(.fixed(.login)))))
+    let publicAPI = signed(api.group().add(middleware: limit(.fixed(.read))))
     // Anonymous or logged in: a buyer's token, when sent, must be valid, and their views and searches are kept.
     let storefront = publicAPI.group()
         .add(middleware: AuthMiddleware(tokens: services.tokens, engine: services.engine, kind: .user, optional: true))
@@ -106,7 +111,7 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     seckill.addPublicRoutes(to: publicAPI)
     payments.addNotificationRoutes(to: api)
     // Per user: the limiters come after the token check.
-    let buyer = api.group().add(middleware: signing)
+    let buyer = signed(api.group())
         .add(middleware: AuthMiddleware(tokens: services.tokens, engine: services.engine, kind: .user))
     seckill.addUserRoutes(to: buyer.group().add(middleware: limit(.fixed(.seckill))))
     let buyerRest = buyer.group().add(middleware: limit(.byMethod))
@@ -116,9 +121,7 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     BrowsingController(engine: services.engine).addUserRoutes(to: buyerRest)
     payments.addUserRoutes(to: buyerRest)
     // Uploads: bodies of megabytes, so signing may read that much here; their own, tighter limit.
-    let uploadSigning = RequestSignatureMiddleware<MallRequestContext>(
-        verifier: protection.signing, bodyBytesMax: uploads.bodyBytesMax(UploadKind.buyerKinds))
-    uploads.addUserRoutes(to: api.group().add(middleware: uploadSigning)
+    uploads.addUserRoutes(to: signed(api.group(), bodyBytesMax: uploads.bodyBytesMax(UploadKind.buyerKinds))
         .add(middleware: AuthMiddleware(tokens: services.tokens, engine: services.engine, kind: .user))
         .add(middleware: limit(.fixed(.upload))))
 
