@@ -17,7 +17,7 @@ enum ReplayPipeline {
     static let batchRecordsMax = 2_048
     /// Batches decoded ahead of the slowest applier at most; the decoder waits at the limit
     /// (DESIGN invariant 8).
-    static let batchesAheadMax = 8
+    static let batchesAheadMax = 32
     /// Appliers: two where there are two cores to run them on (the decoder shares them).
     static var appliersDefault: Int { min(2, Parallelism.coreCount) }
 
