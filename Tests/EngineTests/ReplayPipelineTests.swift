@@ -5,13 +5,20 @@ import PropertyBased
 import Testing
 import WAL
 
-/// Issue 7: replay decodes on one thread and applies on another. Whatever the batching, it
-/// must rebuild the state sequential replay rebuilds, stop where it stops (limits), and fail
-/// at the same record with the same `Recovery.Failure`.
+/// Issue 7: replay decodes on one thread and applies on one or two others (each applier owning
+/// a share of the state's parts). Whatever the batching and the appliers, it must rebuild the
+/// state sequential replay rebuilds, stop where it stops (limits), and fail at the same record
+/// with the same `Recovery.Failure`.
 @Suite("Pipelined replay")
 struct ReplayPipelineTests {
     /// Small batches and a one-batch queue, so the decoder waits on the applier all the time.
-    static let cramped = Recovery.ReplayStrategy.pipelined(batchRecordsMax: 3, batchesAheadMax: 1)
+    static let cramped = Recovery.ReplayStrategy.pipelined(batchRecordsMax: 3, batchesAheadMax: 1, appliers: 1)
+    /// The same with two appliers, which then also wait on each other.
+    static let crampedParallel = Recovery.ReplayStrategy.pipelined(batchRecordsMax: 3, batchesAheadMax: 1, appliers: 2)
+    static let strategies: [Recovery.ReplayStrategy] = [
+        cramped, crampedParallel, .pipelined(appliers: 1), .pipelined(appliers: 2),
+        .pipelined(batchRecordsMax: 1, batchesAheadMax: 2, appliers: 2),
+    ]
 
     static func rebuild(_ configuration: EngineConfiguration, limit: Recovery.Limit = .none,
                         _ strategy: Recovery.ReplayStrategy) -> Result<(EngineState, Recovery.Report), any Error> {
@@ -22,7 +29,7 @@ struct ReplayPipelineTests {
     static func expectSame(_ configuration: EngineConfiguration, limit: Recovery.Limit = .none,
                            sourceLocation: SourceLocation = #_sourceLocation) {
         let sequential = rebuild(configuration, limit: limit, .sequential)
-        for strategy in [cramped, .pipelined()] {
+        for strategy in strategies {
             switch (sequential, rebuild(configuration, limit: limit, strategy)) {
             case (.success(let expected), .success(let actual)):
                 #expect(actual.0 == expected.0, sourceLocation: sourceLocation)
@@ -105,11 +112,13 @@ struct ReplayPipelineTests {
         try await HardeningTests.writeLog(configuration, (1...40).map { Self.registered($0) } + [Self.paid(99, by: 7)]
                                           + (41...60).map { Self.registered($0) })
         Self.expectSame(configuration)
-        #expect {
-            try Recovery.rebuild(configuration: configuration, strategy: Self.cramped)
-        } throws: { error in
-            guard case .unappliable(_, 41, "OrderPaid v1", _) = error as? Recovery.Failure else { return false }
-            return true
+        for strategy in [Self.cramped, Self.crampedParallel] {
+            #expect {
+                try Recovery.rebuild(configuration: configuration, strategy: strategy)
+            } throws: { error in
+                guard case .unappliable(_, 41, "OrderPaid v1", _) = error as? Recovery.Failure else { return false }
+                return true
+            }
         }
     }
 
@@ -123,15 +132,94 @@ struct ReplayPipelineTests {
             try await HardeningTests.writeLog(configuration, (1...10).map { Self.registered($0) } + before + [garbage]
                                               + (11...20).map { Self.registered($0) })
             Self.expectSame(configuration)
-            #expect {
-                try Recovery.rebuild(configuration: configuration, strategy: Self.cramped)
-            } throws: { error in
-                switch error as? Recovery.Failure {
-                case .unappliable(_, 11, _, _): unappliableFirst
-                case .badRecord(let segment, 11, _): !unappliableFirst && segment.hasSuffix(".seg")
-                default: false
+            for strategy in [Self.cramped, Self.crampedParallel] {
+                #expect {
+                    try Recovery.rebuild(configuration: configuration, strategy: strategy)
+                } throws: { error in
+                    switch error as? Recovery.Failure {
+                    case .unappliable(_, 11, _, _): unappliableFirst
+                    case .badRecord(let segment, 11, _): !unappliableFirst && segment.hasSuffix(".seg")
+                    default: false
+                    }
                 }
             }
+        }
+    }
+
+    /// Users whose shard (of `shardCount`) the helper applier owns, and users whose shard the caller owns.
+    static func usersByApplier(shardCount: Int) -> (helper: [UInt64], caller: [UInt64]) {
+        let helperShards = ReplayPipeline.shares(appliers: 2, shardCount: shardCount)[1]
+        let ids = (1...200 as ClosedRange<UInt64>)
+        return (ids.filter { helperShards.hasUserShard(ShardRouter.shard(of: $0, count: shardCount)) },
+                ids.filter { !helperShards.hasUserShard(ShardRouter.shard(of: $0, count: shardCount)) })
+    }
+
+    @Test("with two appliers the failure reported is the first in log order, whichever applier meets it and however far the other ran")
+    func firstFailureAcrossAppliers() async throws {
+        let (helperUsers, callerUsers) = Self.usersByApplier(shardCount: 4)
+        try #require(helperUsers.count >= 2 && callerUsers.count >= 2)
+        for helperFailsFirst in [true, false] {
+            for gap in [0, 1, 50] {
+                let directory = TestDataDirectory()
+                let configuration = directory.configuration(shards: 4)
+                let (first, second) = helperFailsFirst ? (helperUsers[0], callerUsers[0]) : (callerUsers[0], helperUsers[0])
+                var records: [(MallEvent, version: UInt16, payload: [UInt8]?)] = (1...30).map { Self.registered($0) }
+                records.append(Self.paid(901, by: first))
+                records += (0..<gap).map { Self.registered(1_000 + UInt64($0)) }
+                records.append(Self.paid(902, by: second))
+                records += (31...60).map { Self.registered($0) }
+                try await HardeningTests.writeLog(configuration, records)
+                Self.expectSame(configuration)
+                #expect {
+                    try Recovery.rebuild(configuration: configuration, strategy: Self.crampedParallel)
+                } throws: { error in
+                    guard case .unappliable(_, 31, "OrderPaid v1", let reason) = error as? Recovery.Failure else { return false }
+                    return reason.contains("901")
+                }
+            }
+        }
+    }
+
+    @Test("a record that fails in an inventory shard and in a user shard reports the inventory's reason, as sequential replay does")
+    func failureInTwoShareOfOneRecord() async throws {
+        let (helperUsers, callerUsers) = Self.usersByApplier(shardCount: 4)
+        for userID in [helperUsers[0], callerUsers[0]] {
+            let directory = TestDataDirectory()
+            let configuration = directory.configuration(shards: 4)
+            // Order 77 is not in state (the user shard refuses it) and SKU 555 has no stock (the inventory refuses it).
+            let cancelled = MallEvent.orderCancelled(OrderCancelled(
+                orderID: 77, userID: userID, reason: .user, restocks: [Restock(activityID: 0, skuID: 555, quantity: 1)],
+                atMs: testEpochMs))
+            var records: [(MallEvent, version: UInt16, payload: [UInt8]?)] = (1...20).map { Self.registered($0) }
+            records.append((cancelled, 1, nil))
+            records += (21...40).map { Self.registered($0) }
+            try await HardeningTests.writeLog(configuration, records)
+            Self.expectSame(configuration)
+            #expect {
+                try Recovery.rebuild(configuration: configuration, strategy: Self.crampedParallel)
+            } throws: { error in
+                guard case .unappliable(_, 21, "OrderCancelled v1", let reason) = error as? Recovery.Failure else { return false }
+                return reason.contains("SKU 555 has no stock entry")
+            }
+        }
+    }
+
+    @Test("an unappliable record in the helper's share before an undecodable record is the failure reported")
+    func helperFailureBeforeUndecodable() async throws {
+        let (helperUsers, _) = Self.usersByApplier(shardCount: 4)
+        let directory = TestDataDirectory()
+        let configuration = directory.configuration(shards: 4)
+        let garbage: (MallEvent, version: UInt16, payload: [UInt8]?) = (Self.registered(1000).0, 1, [1, 2, 3])
+        var records: [(MallEvent, version: UInt16, payload: [UInt8]?)] = (1...10).map { Self.registered($0) }
+        records += [Self.paid(99, by: helperUsers[0]), garbage]
+        records += (11...20).map { Self.registered($0) }
+        try await HardeningTests.writeLog(configuration, records)
+        Self.expectSame(configuration)
+        #expect {
+            try Recovery.rebuild(configuration: configuration, strategy: Self.crampedParallel)
+        } throws: { error in
+            guard case .unappliable(_, 11, "OrderPaid v1", _) = error as? Recovery.Failure else { return false }
+            return true
         }
     }
 
@@ -156,5 +244,6 @@ struct ReplayPipelineTests {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         Self.expectSame(configuration)
         #expect(throws: WALError.self) { try Recovery.rebuild(configuration: configuration, strategy: Self.cramped) }
+        #expect(throws: WALError.self) { try Recovery.rebuild(configuration: configuration, strategy: Self.crampedParallel) }
     }
 }

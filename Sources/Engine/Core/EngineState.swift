@@ -24,21 +24,43 @@ public struct EngineState: Sendable, Equatable {
     /// on a record that does not fit the state (DESIGN invariant 9); the state
     /// is then not to be used further.
     public mutating func apply(_ event: MallEvent, lsn: UInt64) throws(ApplyError) {
-        guard lsn > lastLSN else { throw ApplyError("records must be applied in LSN order: \(lsn) after \(lastLSN)") }
-        catalog.apply(event)
-        settings.apply(event)
-        if case .paymentExceptionRecorded(let recorded) = event { payments.apply(recorded) }
-        if let index = EventRouting.onlyInventoryShard(of: event, shardCount: shardCount) {
-            try inventory[index].apply(event)
-        } else {
-            for index in EventRouting.inventoryShards(of: event, shardCount: shardCount) {
-                try inventory[index].apply(event)
+        do throws(StepFailure) {
+            try apply(event, lsn: lsn, share: .all)
+        } catch {
+            throw error.error
+        }
+    }
+
+    /// `apply` restricted to the parts of the state in `share`: parallel replay gives each
+    /// applier a share, disjoint from the others', and every applier sees every record.
+    /// No part reads another, so each part ends as sequential replay leaves it.
+    /// - Throws: the failure with the step it happened at, which orders failures of
+    ///   one record the way sequential `apply` meets them.
+    mutating func apply(_ event: MallEvent, lsn: UInt64, share: Share) throws(StepFailure) {
+        if share.hasGlobalParts {
+            guard lsn > lastLSN else {
+                throw StepFailure(.logOrder, ApplyError("records must be applied in LSN order: \(lsn) after \(lastLSN)"))
+            }
+            catalog.apply(event)
+            settings.apply(event)
+            if case .paymentExceptionRecorded(let recorded) = event { payments.apply(recorded) }
+        }
+        if share.hasInventory {
+            if let index = EventRouting.onlyInventoryShard(of: event, shardCount: shardCount) {
+                do throws(ApplyError) { try inventory[index].apply(event) } catch { throw StepFailure(.inventory(index), error) }
+            } else {
+                for index in EventRouting.inventoryShards(of: event, shardCount: shardCount) {
+                    do throws(ApplyError) { try inventory[index].apply(event) } catch { throw StepFailure(.inventory(index), error) }
+                }
             }
         }
         if let userID = EventRouting.userID(of: event) {
-            try users[ShardRouter.shard(of: userID, count: shardCount)].apply(event)
+            let index = ShardRouter.shard(of: userID, count: shardCount)
+            if share.hasUserShard(index) {
+                do throws(ApplyError) { try users[index].apply(event) } catch { throw StepFailure(.user, error) }
+            }
         }
-        lastLSN = lsn
+        if share.hasGlobalParts { lastLSN = lsn }
     }
 
     /// SHA-256 of the canonical encoding: equal states have equal digests

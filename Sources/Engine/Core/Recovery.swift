@@ -54,10 +54,12 @@ public enum Recovery {
     enum ReplayStrategy {
         /// Read, decode and apply on the calling thread: the reference the pipeline is tested against.
         case sequential
-        /// Read and decode on a thread of its own while the calling thread applies (`ReplayPipeline`);
-        /// tests make the batches small to exercise the hand-over.
+        /// Read and decode on a thread of its own while the calling thread, and with two appliers
+        /// a helper thread, apply (`ReplayPipeline`); tests make the batches small to exercise the
+        /// hand-over, and choose the appliers.
         case pipelined(batchRecordsMax: Int = ReplayPipeline.batchRecordsMax,
-                       batchesAheadMax: Int = ReplayPipeline.batchesAheadMax)
+                       batchesAheadMax: Int = ReplayPipeline.batchesAheadMax,
+                       appliers: Int = ReplayPipeline.appliersDefault)
     }
 
     public static func rebuild(
@@ -95,9 +97,10 @@ public enum Recovery {
         switch strategy {
         case .sequential:
             try replayWALSequentially(into: &state, directory: configuration.walDirectory, limit: limit, report: &report)
-        case .pipelined(let batchRecordsMax, let batchesAheadMax):
+        case .pipelined(let batchRecordsMax, let batchesAheadMax, let appliers):
             try ReplayPipeline.replay(into: &state, directory: configuration.walDirectory, limit: limit, report: &report,
-                                      batchRecordsMax: batchRecordsMax, batchesAheadMax: batchesAheadMax)
+                                      batchRecordsMax: batchRecordsMax, batchesAheadMax: batchesAheadMax,
+                                      appliers: appliers)
         }
         report.lastLSN = state.lastLSN
         report.durationMs = clock.nowMs() - startedMs

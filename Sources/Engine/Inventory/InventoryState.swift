@@ -254,12 +254,12 @@ public struct InventoryState: Sendable, Equatable {
     }
 
     private mutating func adjustSeckill(_ key: SeckillKey, userID: UInt64, taken: Int64) throws(ApplyError) {
-        guard seckill[key] != nil else {
+        guard let index = seckill.index(forKey: key) else {
             throw ApplyError("flash-sale stock \(key) missing: a record refers to an activity not in state")
         }
-        // Mutated in place through the optional chain: copying the entry out would copy
-        // its per-user dictionary on every purchase.
-        try seckill[key]?.adjust(userID: userID, taken: taken)
+        // Mutated in place at its index (one lookup): copying the entry out would copy its
+        // per-user dictionary on every purchase.
+        try seckill.values[index].adjust(userID: userID, taken: taken)
     }
 }
 
@@ -280,7 +280,9 @@ extension SeckillStock {
     /// Takes (positive) or gives back (negative) units for one user; changes nothing when
     /// the result would overflow or leave remaining, sold or the user's count below zero.
     mutating func adjust(userID: UInt64, taken: Int64) throws(ApplyError) {
-        let bought = boughtByUser[userID] ?? 0
+        // One hash lookup for a buyer already in the map (replay meets each buyer many times).
+        let index = boughtByUser.index(forKey: userID)
+        let bought = index.map { boughtByUser.values[$0] } ?? 0
         let (newRemaining, o1) = remaining.subtractingReportingOverflow(taken)
         let (newSold, o2) = sold.addingReportingOverflow(taken)
         let (newBought, o3) = bought.addingReportingOverflow(taken)
@@ -290,7 +292,12 @@ extension SeckillStock {
         }
         remaining = newRemaining
         sold = newSold
-        boughtByUser[userID] = newBought == 0 ? nil : newBought
+        switch (index, newBought) {
+        case (let index?, 0): boughtByUser.remove(at: index)
+        case (let index?, _): boughtByUser.values[index] = newBought
+        case (nil, 0): break
+        case (nil, _): boughtByUser[userID] = newBought
+        }
     }
 }
 

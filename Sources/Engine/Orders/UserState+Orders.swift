@@ -57,11 +57,11 @@ extension UserState {
             orders[order.id] = existing
             throw ApplyError("order \(order.id) placed twice")
         }
-        // Out and back in rather than through `users[id]?.`, whose accessor allocates per call.
-        guard var user = users.removeValue(forKey: order.userID) else { return }
-        user.insertOrder(order.id)
-        if let idempotencyKey { user.rememberIdempotencyKey(idempotencyKey, orderID: order.id) }
-        users[order.userID] = user
+        // Changed in place at its index: one hash lookup, where `users[id]?.` allocates a
+        // coroutine frame per call and taking the user out and back in costs three lookups.
+        guard let index = users.index(forKey: order.userID) else { return }
+        users.values[index].insertOrder(order.id)
+        if let idempotencyKey { users.values[index].rememberIdempotencyKey(idempotencyKey, orderID: order.id) }
     }
 
     private mutating func change(_ orderID: UInt64, _ change: OrderStateMachine.Change,
