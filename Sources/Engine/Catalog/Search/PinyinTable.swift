@@ -20,6 +20,8 @@ public struct PinyinTable: Sendable {
     /// Syllables a query may be split into: those with a vowel (hm, m, n are left out,
     /// or any run of consonants would split).
     private let querySyllables: Set<String>
+    /// Index into `syllables` by spelling.
+    private let syllableIndexBySpelling: [String: UInt16]
 
     /// - Parameter lines: `syllable<TAB>characters` lines, as in `PinyinData`.
     /// - Precondition: well-formed lines. The only caller is `shared`, with `PinyinData.lines`, a
@@ -55,6 +57,9 @@ public struct PinyinTable: Sendable {
         self.syllables = syllables
         self.syllableIndexByScalar = indexByScalar
         self.querySyllables = querySyllables
+        var indexBySpelling: [String: UInt16] = [:]
+        for (index, syllable) in syllables.enumerated().dropFirst() { indexBySpelling[syllable] = UInt16(index) }
+        self.syllableIndexBySpelling = indexBySpelling
     }
 
     /// Number of characters with a reading.
@@ -68,6 +73,22 @@ public struct PinyinTable: Sendable {
         guard (Self.firstScalar...Self.lastScalar).contains(scalar.value) else { return nil }
         let index = Int(syllableIndexByScalar[Int(scalar.value - Self.firstScalar)])
         return index == 0 ? nil : syllables[index]
+    }
+
+    /// The index of a character's reading, 0 outside the block or without one: two
+    /// characters read alike have the same index.
+    func syllableIndex(of scalar: Unicode.Scalar) -> UInt16 {
+        guard (Self.firstScalar...Self.lastScalar).contains(scalar.value) else { return 0 }
+        return syllableIndexByScalar[Int(scalar.value - Self.firstScalar)]
+    }
+
+    /// The index of a syllable spelled so ("shou"), nil when the table has none.
+    func syllableIndex(spelled spelling: String) -> UInt16? { syllableIndexBySpelling[spelling] }
+
+    /// The first letter of the syllable at `index` (ASCII), nil for index 0 or out of range.
+    func initialByte(ofSyllable index: UInt16) -> UInt8? {
+        guard index != 0, Int(index) < syllables.count else { return nil }
+        return syllables[Int(index)].utf8.first
     }
 
     /// The readings of every character joined ("手机壳" → "shoujike"), nil when one has none.

@@ -54,21 +54,35 @@ extension SearchIndex {
                 for slot in factsBySlot.indices.reversed() { collector.consider(UInt32(slot), score: 0, signals: signals) }
             }
         } else {
-            let (matches, terms) = matches(of: plan)
-            highlightTerms = terms
-            for match in matches { collector.consider(match.slot, score: match.score, signals: signals) }
+            highlightTerms = SearchAccumulatorPool.shared.withAccumulator { accumulator in
+                let (terms, scorer) = evaluate(plan, accumulator: &accumulator, collector: &collector, signals: signals)
+                if var scorer, query.sort != .relevance { scoreChosen(&collector.selection, scorer: &scorer, plan: plan) }
+                return terms
+            }
         }
         let hasText = collector.hasText
         let selection = collector.selection
         let total = collector.total
         let chosen = selection.sorted
+        let matcher = SearchHighlighter.Matcher(terms: highlightTerms)
         let hits = chosen.compactMap { entry -> SearchHit? in
             guard let record = records[Int(entry.slot)] else { return nil }
             return SearchHit(productID: record.productID, score: hasText ? Double(Self.quantised(entry.score)) / Self.scoreScale : 0,
-                             highlightedName: SearchHighlighter.highlight(record.name, terms: highlightTerms))
+                             highlightedName: SearchHighlighter.highlight(record.name, matcher: matcher))
         }
         let nextCursor = selection.hasMore ? chosen.last.map { SearchCursor(sort: query.sort, key: $0.key).encoded } : nil
         return SearchPage(hits: hits, nextCursor: nextCursor, total: total)
+    }
+
+    /// Scores the hits kept by an order that does not rank on the score (a page shows it
+    /// all the same): only they are scored, not every match.
+    func scoreChosen(_ selection: inout TopSelection, scorer: inout SearchMatchScorer, plan: SearchQueryPlan) {
+        scorer.rewind()
+        var headByLeaf = [UInt8](repeating: 0, count: leafCategoryNames.count)
+        selection.rescore(inSlotOrder: { slot in
+            let score = scorer.score(of: slot, mask: .max, in: self)
+            return headBonused(score, leafID: factsBySlot[Int(slot)].leafCategoryID, plan: plan, cache: &headByLeaf)
+        })
     }
 
     static func quantised(_ score: Double) -> Int64 {
@@ -76,77 +90,210 @@ extension SearchIndex {
         return Int64((min(score, scoreMax) * scoreScale).rounded())
     }
 
-    /// The documents matching enough clauses, by slot, with their scores; and the terms
+    /// Finds the documents matching enough of the plan's clauses and hands each to the
+    /// collector in slot order, scored when the order needs the score; returns the terms
     /// that took part, for highlighting.
     ///
     /// A clause scores as one concept: the saturated, field-weighted term frequency of
     /// its best alternative (times the alternative's weight) times the IDF of the clause
     /// as a whole, so that a rare synonym does not outrank the word the shopper typed.
-    func matches(of plan: SearchQueryPlan) -> (matches: [ScoredSlot], terms: Set<String>) {
-        var clauseResults: [[ScoredSlot]] = []
-        var weights: [Double] = []
+    ///
+    /// Two passes: the first marks, per slot, the clauses whose alternatives hold it
+    /// (`SearchAccumulator`) and counts each clause's documents for its IDF; the second
+    /// reads the slots that matched enough clauses and scores only those the filters
+    /// keep, walking each alternative's lists forward with cursors (`SearchMatchScorer`).
+    func evaluate(
+        _ plan: SearchQueryPlan, accumulator: inout SearchAccumulator, collector: inout SearchCollector,
+        signals: (UInt64) -> SearchSignals
+    ) -> (terms: Set<String>, scorer: SearchMatchScorer?) {
+        typealias ClauseMask = SearchAccumulator.ClauseMask
         var terms = Set<String>()
-        let averages = averageFieldLengths()
-        for clause in plan.clauses {
-            var alternativeResults: [[ScoredSlot]] = []
+        var scorer = SearchMatchScorer(averages: averageFieldLengths())
+        // Per planned clause, the runs of its alternatives that some document has.
+        var runsByClause: [[SearchAccumulator.Run]] = []
+        var markedMax = 0
+        var resolved: [(clause: Int, alternative: SearchQueryPlan.Alternative, lists: [[Posting]])] = []
+        for (clauseIndex, clause) in plan.clauses.prefix(ClauseMask.bitWidth).enumerated() {
+            runsByClause.append([])
             for alternative in clause.alternatives {
                 let termIDs = alternative.terms.compactMap { termIDByText[$0] }
                 guard termIDs.count == alternative.terms.count, !termIDs.isEmpty else { continue }
-                let result = intersection(termIDs, weight: alternative.weight, averages: averages)
-                guard !result.isEmpty else { continue }
-                alternativeResults.append(result)
-                terms.formUnion(alternative.terms)
+                let lists = termIDs.map { postingsByTerm[Int($0)] }.sorted { $0.count < $1.count }
+                markedMax += lists[0].count
+                resolved.append((clauseIndex, alternative, lists))
             }
-            guard !alternativeResults.isEmpty else { continue }  // no product has it
-            let merged = Self.union(alternativeResults)
-            clauseResults.append(merged)
-            weights.append(clause.weight * idf(documentFrequency: merged.count))
+        }
+        accumulator.begin(slotCount: factsBySlot.count, markedMax: markedMax)
+        for (clauseIndex, alternative, lists) in resolved {
+            let run: SearchAccumulator.Run = lists.count == 1 ? .postings(lists[0]) : .recorded(accumulator.recordIntersection(of: lists))
+            guard accumulator.count(of: run) > 0 else { continue }
+            terms.formUnion(alternative.terms)
+            runsByClause[clauseIndex].append(run)
+            scorer.add(lists, weight: alternative.weight, clause: clauseIndex)
+        }
+        // One clause of one alternative (a word, most queries): its run is the answer,
+        // nothing to mark.
+        let isSingleRun = plan.clauses.count == 1 && runsByClause[0].count == 1
+        var documentsByClause = [Int](repeating: 0, count: runsByClause.count)
+        for (clauseIndex, runs) in runsByClause.enumerated() where !runs.isEmpty {
+            if isSingleRun {
+                documentsByClause[clauseIndex] = accumulator.count(of: runs[0])
+                continue
+            }
+            accumulator.beginClause()
+            for run in runs { accumulator.mark(run, bit: ClauseMask(1) << clauseIndex) }
+            documentsByClause[clauseIndex] = accumulator.clauseCount
+        }
+        for (clauseIndex, documents) in documentsByClause.enumerated() where documents > 0 {
+            scorer.setClause(clauseIndex, bit: ClauseMask(1) << clauseIndex,
+                             weight: plan.clauses[clauseIndex].weight * idf(documentFrequency: documents))
         }
         // Counted over the planned clauses, matched or not: "手机壳" needs 机壳 even when
         // no product has it, or it would list every phone.
         let planned = plan.clauses.count
         let required = planned <= 2 ? planned : (2 * planned + 2) / 3
-        guard required > 0, clauseResults.count >= required else { return ([], terms) }
-        // Per leaf category: 0 not yet known, 1 the query ends with it, 2 it does not.
-        var headByLeaf = [UInt8](repeating: 0, count: leafCategoryNames.count)
-        var matches: [ScoredSlot] = []
-        Self.merge(clauseResults, weights: weights) { slot, sum, _, matchedClauses in
-            guard matchedClauses >= required else { return }
-            var score = sum
-            let leafID = factsBySlot[Int(slot)].leafCategoryID
-            if leafID != 0 {
-                if headByLeaf[Int(leafID)] == 0 {
-                    headByLeaf[Int(leafID)] = Self.textEnds(plan.normalisedText, withCategory: leafCategoryNames[Int(leafID)]) ? 1 : 2
-                }
-                if headByLeaf[Int(leafID)] == 1 { score *= Self.categoryHeadBonus }
-            }
-            matches.append(ScoredSlot(slot: slot, score: score))
+        let matched = documentsByClause.count { $0 > 0 }
+        guard required > 0, matched >= required else {
+            accumulator.clear()
+            return (terms, nil)
         }
-        return (matches, terms)
+        // A match misses at most `matched - required` clauses: it is in one of the smallest
+        // `matched - required + 1`.
+        let driving = documentsByClause.indices.filter { documentsByClause[$0] > 0 }
+            .sorted { documentsByClause[$0] < documentsByClause[$1] }.prefix(matched - required + 1)
+        for clauseIndex in driving {
+            for run in runsByClause[clauseIndex] {
+                accumulator.drive(run, required: required, mask: isSingleRun ? 1 : nil)
+            }
+        }
+        accumulator.finish()
+        if collector.query.sort == .relevance {
+            rankByScore(accumulator.candidates, plan: plan, scorer: &scorer, collector: &collector, signals: signals)
+        } else {
+            for candidate in accumulator.candidates {
+                let slot = UInt32(truncatingIfNeeded: candidate >> 16)
+                guard let admitted = collector.admit(slot, signals: signals) else { continue }
+                collector.offer(admitted, slot: slot, score: 0)
+            }
+        }
+        return (terms, scorer)
     }
 
-    /// Documents holding every term, scored by the mean of their saturated field-weighted
-    /// term frequencies (BM25F without the IDF) times `weight`.
-    func intersection(_ termIDs: [UInt32], weight: Double, averages: [Double]) -> [ScoredSlot] {
-        let lists = termIDs.map { postingsByTerm[Int($0)] }.sorted { $0.count < $1.count }
-        guard let shortest = lists.first else { return [] }
-        var positions = [Int](repeating: 0, count: lists.count)
-        let scale = weight / Double(lists.count)
-        var result: [ScoredSlot] = []
-        outer: for posting in shortest {
-            // Membership first: most postings of the shortest list are not in the others,
-            // and scoring is the dearer part.
-            for listIndex in 1..<lists.count {
-                let list = lists[listIndex]
-                let position = Self.lowerBound(of: posting.slot, in: list, from: positions[listIndex]) { $0.slot }
-                positions[listIndex] = position
-                guard position < list.count, list[position].slot == posting.slot else { continue outer }
+    /// Admits every candidate (the total counts them all), then scores them in classes of
+    /// equal upper bound (`SearchMatchScorer.bound`, times the head bonus), highest class
+    /// first, and stops once the page is settled and no further class can enter it: a
+    /// page of 20 scores the few candidates that match the most clauses, not every match.
+    /// - Parameter candidates: slot << 16 | clause mask, ascending.
+    func rankByScore(
+        _ candidates: [UInt64], plan: SearchQueryPlan, scorer: inout SearchMatchScorer, collector: inout SearchCollector,
+        signals: (UInt64) -> SearchSignals
+    ) {
+        // Per leaf category: 0 not yet known, 1 the query ends with it, 2 it does not.
+        var headByLeaf = [UInt8](repeating: 0, count: leafCategoryNames.count)
+        var classBounds: [Double] = []
+        var pending: [UInt64] = []
+        pending.reserveCapacity(candidates.count)
+        var lastMask: UInt64 = .max
+        var lastBound = 0.0
+        for candidate in candidates {
+            let slot = UInt32(truncatingIfNeeded: candidate >> 16)
+            guard let admitted = collector.admit(slot, signals: signals) else { continue }
+            let mask = candidate & 0xFFFF
+            if mask != lastMask {
+                lastBound = scorer.bound(of: SearchAccumulator.ClauseMask(truncatingIfNeeded: mask))
+                lastMask = mask
             }
-            var score = saturatedFrequency(posting, averages: averages)
-            for listIndex in 1..<lists.count { score += saturatedFrequency(lists[listIndex][positions[listIndex]], averages: averages) }
-            result.append(ScoredSlot(slot: posting.slot, score: score * scale))
+            let bound = headBonused(lastBound, leafID: admitted.facts.leafCategoryID, plan: plan, cache: &headByLeaf)
+            var classIndex = classBounds.firstIndex(of: bound) ?? classBounds.count
+            if classIndex == classBounds.count {
+                // A class per distinct bound; past `classesMax` (many clauses in many
+                // combinations) the rest share one unbounded class, scored first.
+                if classBounds.count < Self.boundClassesMax {
+                    classBounds.append(bound)
+                } else {
+                    classIndex = classBounds.firstIndex(of: .infinity) ?? classBounds.count
+                    if classIndex == classBounds.count { classBounds.append(.infinity) }
+                }
+            }
+            pending.append(UInt64(classIndex) << 48 | (candidate & 0xFFFF_FFFF_FFFF))
+        }
+        let order = classBounds.indices.sorted { classBounds[$0] > classBounds[$1] }
+        let ranked = Self.grouped(pending, classCount: classBounds.count, order: order)
+        var rankedIndex = 0
+        for classIndex in order {
+            let bound = classBounds[classIndex]
+            scorer.rewind()
+            while rankedIndex < ranked.count, Int(ranked[rankedIndex] >> 48) == classIndex {
+                if collector.selection.isSettled(againstPrimaryAtMost: Self.quantised(bound)) { return }
+                let slot = UInt32(truncatingIfNeeded: ranked[rankedIndex] >> 16)
+                let mask = SearchAccumulator.ClauseMask(truncatingIfNeeded: ranked[rankedIndex])
+                rankedIndex += 1
+                let facts = factsBySlot[Int(slot)]
+                var score = scorer.score(of: slot, mask: mask, in: self)
+                score = headBonused(score, leafID: facts.leafCategoryID, plan: plan, cache: &headByLeaf)
+                collector.offer(SearchCollector.Admitted(facts: facts, sales: 0), slot: slot, score: score)
+            }
+        }
+    }
+
+    /// Distinct score bounds told apart per query, at most.
+    static let boundClassesMax = 64
+
+    /// `entries` (class index in the top 16 bits) grouped by class in `order`, each group
+    /// in the order it came: a counting sort.
+    static func grouped(_ entries: [UInt64], classCount: Int, order: [Int]) -> [UInt64] {
+        guard classCount > 1 else { return entries }
+        var counts = [Int](repeating: 0, count: classCount)
+        for entry in entries { counts[Int(entry >> 48)] += 1 }
+        var starts = [Int](repeating: 0, count: classCount)
+        var next = 0
+        for classIndex in order {
+            starts[classIndex] = next
+            next += counts[classIndex]
+        }
+        var result = [UInt64](repeating: 0, count: entries.count)
+        for entry in entries {
+            let classIndex = Int(entry >> 48)
+            result[starts[classIndex]] = entry
+            starts[classIndex] += 1
         }
         return result
+    }
+
+    /// The score times `categoryHeadBonus` when the query ends with the product's own category.
+    func headBonused(_ score: Double, leafID: UInt32, plan: SearchQueryPlan, cache headByLeaf: inout [UInt8]) -> Double {
+        let leaf = Int(leafID)
+        guard leaf != 0, leaf < headByLeaf.count, leaf < leafCategoryNames.count else { return score }
+        if headByLeaf[leaf] == 0 {
+            headByLeaf[leaf] = Self.textEnds(plan.normalisedText, withCategory: leafCategoryNames[leaf]) ? 1 : 2
+        }
+        return headByLeaf[leaf] == 1 ? score * Self.categoryHeadBonus : score
+    }
+
+    /// The first index at or after `start` whose slot is not below `slot`, in a list sorted
+    /// by slot: `lowerBound`, but probing 1, 2, 4... ahead first, so that a cursor moving a
+    /// short way costs a few steps however long the list.
+    @inline(__always)
+    static func gallop<List: RandomAccessCollection<Element>, Element>(
+        to slot: UInt32, in list: List, from start: Int, _ slotOf: (Element) -> UInt32
+    ) -> Int where List.Index == Int {
+        var low = start
+        guard low < list.count, slotOf(list[low]) < slot else { return low }
+        // Invariant: slotOf(list[low]) < slot; the answer is in (low, high].
+        var step = 1
+        var high = low + 1
+        while high < list.count, slotOf(list[high]) < slot {
+            low = high
+            step = min(step * 2, list.count)
+            high = low + step
+        }
+        high = min(high, list.count)
+        low += 1
+        while low < high {
+            let middle = low + (high - low) / 2
+            if slotOf(list[middle]) < slot { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     func idf(documentFrequency: Int) -> Double {
@@ -191,46 +338,6 @@ extension SearchIndex {
         }
         return false
     }
-
-    /// Walks lists sorted by slot together: for each slot in any of them, `body` gets the
-    /// slot, the sum of its weighted scores, their maximum and the number of lists holding it.
-    /// - Complexity: O(n × k) for n entries in k lists (k is small: alternatives or clauses).
-    static func merge(_ lists: [[ScoredSlot]], weights: [Double], _ body: (UInt32, Double, Double, Int) -> Void) {
-        var positions = [Int](repeating: 0, count: lists.count)
-        while true {
-            var lowest = UInt32.max
-            var any = false
-            for index in lists.indices where positions[index] < lists[index].count {
-                any = true
-                lowest = min(lowest, lists[index][positions[index]].slot)
-            }
-            guard any else { return }
-            var sum = 0.0
-            var best = 0.0
-            var holding = 0
-            for index in lists.indices where positions[index] < lists[index].count {
-                let entry = lists[index][positions[index]]
-                guard entry.slot == lowest else { continue }
-                let score = entry.score * weights[index]
-                sum += score
-                best = max(best, score)
-                holding += 1
-                positions[index] += 1
-            }
-            body(lowest, sum, best, holding)
-        }
-    }
-
-    /// The union of lists sorted by slot, each slot with its best score.
-    static func union(_ lists: [[ScoredSlot]]) -> [ScoredSlot] {
-        if lists.count == 1 { return lists[0] }
-        var result: [ScoredSlot] = []
-        result.reserveCapacity(lists.map(\.count).max() ?? 0)
-        merge(lists, weights: [Double](repeating: 1, count: lists.count)) { slot, _, best, _ in
-            result.append(ScoredSlot(slot: slot, score: best))
-        }
-        return result
-    }
 }
 
 /// Filters candidates, counts them and keeps the best for the page. A struct with
@@ -257,26 +364,46 @@ struct SearchCollector {
         self.selection = selection
     }
 
+    /// A candidate the filters kept: what its rank key is made of.
+    struct Admitted {
+        var facts: SearchIndex.SlotFacts
+        var sales: Int64
+    }
+
     mutating func consider(_ slot: UInt32, score: Double, signals: (UInt64) -> SearchSignals) {
+        guard let admitted = admit(slot, signals: signals) else { return }
+        offer(admitted, slot: slot, score: score)
+    }
+
+    /// Applies the filters and counts the candidate when it passes; candidates come in
+    /// ascending slot order (or the category's own list, `isCategoryChecked`).
+    mutating func admit(_ slot: UInt32, signals: (UInt64) -> SearchSignals) -> Admitted? {
+        guard Int(slot) < factsBySlot.count else { return nil }  // unreachable: slots index the facts
         let facts = factsBySlot[Int(slot)]
-        guard facts.isLive else { return }
-        if let min = query.minPriceFen, facts.minPriceFen < min { return }
-        if let max = query.maxPriceFen, facts.minPriceFen > max { return }
+        guard facts.isLive else { return nil }
+        if let min = query.minPriceFen, facts.minPriceFen < min { return nil }
+        if let max = query.maxPriceFen, facts.minPriceFen > max { return nil }
         if let categorySlots, !isCategoryChecked {
-            categoryPosition = SearchIndex.lowerBound(of: slot, in: categorySlots, from: categoryPosition) { $0 }
-            guard categoryPosition < categorySlots.count, categorySlots[categoryPosition] == slot else { return }
+            categoryPosition = SearchIndex.gallop(to: slot, in: categorySlots, from: categoryPosition) { $0 }
+            guard categoryPosition < categorySlots.count, categorySlots[categoryPosition] == slot else { return nil }
         }
         var sales: Int64 = 0
         if query.inStockOnly || query.sort == .sales {
             let figures = signals(facts.productID)
-            if query.inStockOnly && !figures.inStock { return }
+            if query.inStockOnly && !figures.inStock { return nil }
             sales = figures.sales
         }
         total += 1
+        return Admitted(facts: facts, sales: sales)
+    }
+
+    /// Ranks an admitted candidate; `score` is read only by the relevance order.
+    mutating func offer(_ admitted: Admitted, slot: UInt32, score: Double) {
+        let facts = admitted.facts
         let primary: Int64
         switch query.sort {
         case .relevance: primary = hasText ? SearchIndex.quantised(score) : facts.createdAtMs
-        case .sales: primary = sales
+        case .sales: primary = admitted.sales
         case .priceAsc: primary = -facts.minPriceFen  // prices are clamped to ≥ 0 on upsert
         case .priceDesc: primary = facts.minPriceFen
         case .newest: primary = facts.createdAtMs
@@ -309,6 +436,21 @@ struct TopSelection {
 
     /// The entries kept, best first.
     var sorted: [Entry] { heap.sorted { $1.key < $0.key } }
+
+    /// Replaces the score of every entry kept, asking `score` in ascending slot order;
+    /// the keys, and so the order, stay as they are.
+    mutating func rescore(inSlotOrder score: (UInt32) -> Double) {
+        for position in heap.indices.sorted(by: { heap[$0].slot < heap[$1].slot }) {
+            heap[position].score = score(heap[position].slot)
+        }
+    }
+
+    /// Whether no candidate whose key's primary is at most `primary` can change the page:
+    /// it is full, another page is known to follow, and the worst kept ranks above it.
+    func isSettled(againstPrimaryAtMost primary: Int64) -> Bool {
+        guard heap.count == limit, candidatesAfterCursor > limit, let worst = heap.first else { return false }
+        return primary < worst.key.primary
+    }
 
     /// - Complexity: O(1) for a key no better than the worst kept, else O(log limit).
     mutating func offer(_ key: SearchRankKey, slot: UInt32, score: Double) {
