@@ -1,5 +1,6 @@
 @testable import Engine
 import Foundation
+import MallTestSupport
 import PropertyBased
 import Testing
 
@@ -16,16 +17,11 @@ struct SearchEvaluationTests {
     static let leaves: [(UInt64, [String])] = [(11, ["数码", "手机"]), (12, ["数码", "手机壳"]), (21, ["服饰", "T恤"]),
                                                (31, ["食品", "水果"]), (41, ["家居", "保温杯"])]
 
-    /// SplitMix64.
+    /// The shared SplitMix64 (MallTestSupport), with the two draws these tests use.
     struct Seeded {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
+        var generator: SeededGenerator
+        init(state: UInt64) { generator = SeededGenerator(seed: state) }
+        mutating func next() -> UInt64 { generator.next() }
         mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
         mutating func pick<T>(_ options: [T]) -> T { options[below(options.count)] }
     }
