@@ -147,6 +147,17 @@ struct ReplayPipelineTests {
     }
 
     /// Users whose shard (of `shardCount`) the helper applier owns, and users whose shard the caller owns.
+    /// Two-applier replay of `configuration` fails at `lsn` on `event`, with a reason holding `reasonContains`.
+    static func expectUnappliable(_ configuration: EngineConfiguration, lsn: UInt64, event: String, reasonContains: String = "",
+                                  sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(sourceLocation: sourceLocation) {
+            try Recovery.rebuild(configuration: configuration, strategy: Self.crampedParallel)
+        } throws: { error in
+            guard case .unappliable(_, lsn, event, let reason) = error as? Recovery.Failure else { return false }
+            return reasonContains.isEmpty || reason.contains(reasonContains)
+        }
+    }
+
     static func usersByApplier(shardCount: Int) -> (helper: [UInt64], caller: [UInt64]) {
         let helperShards = ReplayPipeline.shares(appliers: 2, shardCount: shardCount)[1]
         let ids = (1...200 as ClosedRange<UInt64>)
@@ -170,12 +181,7 @@ struct ReplayPipelineTests {
                 records += (31...60).map { Self.registered($0) }
                 try await HardeningTests.writeLog(configuration, records)
                 Self.expectSame(configuration)
-                #expect {
-                    try Recovery.rebuild(configuration: configuration, strategy: Self.crampedParallel)
-                } throws: { error in
-                    guard case .unappliable(_, 31, "OrderPaid v1", let reason) = error as? Recovery.Failure else { return false }
-                    return reason.contains("901")
-                }
+                Self.expectUnappliable(configuration, lsn: 31, event: "OrderPaid v1", reasonContains: "901")
             }
         }
     }
@@ -195,12 +201,7 @@ struct ReplayPipelineTests {
             records += (21...40).map { Self.registered($0) }
             try await HardeningTests.writeLog(configuration, records)
             Self.expectSame(configuration)
-            #expect {
-                try Recovery.rebuild(configuration: configuration, strategy: Self.crampedParallel)
-            } throws: { error in
-                guard case .unappliable(_, 21, "OrderCancelled v1", let reason) = error as? Recovery.Failure else { return false }
-                return reason.contains("SKU 555 has no stock entry")
-            }
+            Self.expectUnappliable(configuration, lsn: 21, event: "OrderCancelled v1", reasonContains: "SKU 555 has no stock entry")
         }
     }
 
@@ -215,12 +216,7 @@ struct ReplayPipelineTests {
         records += (11...20).map { Self.registered($0) }
         try await HardeningTests.writeLog(configuration, records)
         Self.expectSame(configuration)
-        #expect {
-            try Recovery.rebuild(configuration: configuration, strategy: Self.crampedParallel)
-        } throws: { error in
-            guard case .unappliable(_, 11, "OrderPaid v1", _) = error as? Recovery.Failure else { return false }
-            return true
-        }
+        Self.expectUnappliable(configuration, lsn: 11, event: "OrderPaid v1")
     }
 
     @Test("a damaged frame in an older segment fails pipelined replay with the WAL's error, as sequential replay does")
