@@ -38,7 +38,8 @@ public struct UserState: Sendable, Equatable {
     public let shardIndex: Int
     public let shardCount: Int
     public internal(set) var users: [UInt64: User] = [:]
-    public internal(set) var orders: [UInt64: Order] = [:]
+    public internal(set) var orders = OrderTable()
+    var sharedItems = SharedOrderItems()
     /// Profiles, bans, addresses and sessions of the users that have any (`UserState+Identity.swift`).
     public internal(set) var identities: [UInt64: UserIdentity] = [:]
     /// Favorites, browsing and search history of the users that have any (`UserState+Browsing.swift`).
