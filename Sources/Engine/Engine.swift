@@ -92,9 +92,9 @@ public final class MallEngine: Sendable {
         self.sessions = SessionDirectory(users: state.users)
     }
 
-    public var catalog: CatalogState { publishedState.current.catalog }
-    public var settings: SettingsState { publishedState.current.settings }
-    public var payments: PaymentsState { publishedState.current.payments }
+    public var catalog: CatalogState { publishedState.read { $0.catalog } }
+    public var settings: SettingsState { publishedState.read { $0.settings } }
+    public var payments: PaymentsState { publishedState.read { $0.payments } }
     /// Why the WAL writer stopped, once a write or sync failed: no operation is acknowledged after it.
     public var writeFailure: String? { wal.failure }
     public var durableLSN: UInt64 { wal.durableLSN }

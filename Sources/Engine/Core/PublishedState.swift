@@ -12,6 +12,11 @@ final class PublishedState<Value: Sendable>: Sendable {
 
     var current: Value { value.withLock { $0 } }
 
+    /// What `body` takes from the value, without copying the rest of it out.
+    func read<Result: Sendable, Failure: Error>(_ body: (borrowing Value) throws(Failure) -> Result) throws(Failure) -> Result {
+        try value.withLock { value throws(Failure) in try body(value) }
+    }
+
     func update(_ change: (inout Value) -> Void) {
         value.withLock { change(&$0) }
     }

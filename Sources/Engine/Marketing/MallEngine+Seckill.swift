@@ -88,19 +88,27 @@ extension MallEngine {
 
     private func placeSeckill(userID: UInt64, activityID: UInt64, skuID: UInt64, quantity: Int64,
                               idempotencyKey: String?) async throws(EngineError) -> Order {
-        let catalog = self.catalog
-        guard let activity = catalog.activities[activityID] else { throw .notFound("flash-sale activity") }
-        guard let item = activity.item(skuID: skuID), let (product, sku) = catalog.sku(skuID) else {
-            throw .notFound("SKU in this activity")
+        // Read in place: copying the published catalog out cost a retain and a release of each of its tables.
+        let offer = try publishedState.read { published throws(EngineError) -> SeckillOffer in
+            guard let activity = published.catalog.activities[activityID] else { throw .notFound("flash-sale activity") }
+            guard let item = activity.item(skuID: skuID), let (product, sku) = published.catalog.sku(skuID) else {
+                throw .notFound("SKU in this activity")
+            }
+            guard published.catalog.isOnStorefront(product), sku.enabled else {
+                throw .conflict("this product is not on sale (off the shelf)")
+            }
+            return SeckillOffer(startMs: activity.startMs, endMs: activity.endMs, unitPriceFen: item.seckillPriceFen,
+                                productID: product.id, productName: product.name, skuName: sku.name)
         }
-        guard catalog.isOnStorefront(product), sku.enabled else { throw .conflict("this product is not on sale (off the shelf)") }
         let nowMs = clock.nowMs()
-        guard activity.isActive(atMs: nowMs) else { throw .activityNotActive(startMs: activity.startMs, endMs: activity.endMs) }
+        guard nowMs >= offer.startMs && nowMs < offer.endMs else {
+            throw .activityNotActive(startMs: offer.startMs, endMs: offer.endMs)
+        }
         // Activities logged before prices were bounded may hold any price: the total is checked here, once.
-        let totalFen = try Self.amount(unitPriceFen: item.seckillPriceFen, quantity: quantity, field: "quantity")
+        let totalFen = try Self.amount(unitPriceFen: offer.unitPriceFen, quantity: quantity, field: "quantity")
         let placed = SeckillOrderPlaced(
-            orderID: ids.next(), userID: userID, activityID: activityID, productID: product.id, skuID: skuID,
-            productName: product.name, skuName: sku.name, quantity: quantity, unitPriceFen: item.seckillPriceFen,
+            orderID: ids.next(), userID: userID, activityID: activityID, productID: offer.productID, skuID: skuID,
+            productName: offer.productName, skuName: offer.skuName, quantity: quantity, unitPriceFen: offer.unitPriceFen,
             totalFen: totalFen, deadlineMs: try deadline(after: nowMs), atMs: nowMs, idempotencyKey: idempotencyKey)
         let shardIndex = ShardRouter.shard(of: skuID, count: inventoryShards.count)
         let result = await withUnsafeContinuation { continuation in
@@ -112,6 +120,16 @@ extension MallEngine {
         }
         return try result.get()
     }
+}
+
+/// What a purchase needs of its activity and SKU, read from the published catalog.
+private struct SeckillOffer: Sendable {
+    var startMs: Int64
+    var endMs: Int64
+    var unitPriceFen: Int64
+    var productID: UInt64
+    var productName: String
+    var skuName: String
 }
 
 /// A purchase waiting for its inventory shard's next turn. Its continuation is
