@@ -39,6 +39,10 @@ extension SearchIndex {
         if let text = query.cursor { cursor = try SearchCursor(decoding: text, expectedSort: query.sort) }
         let plan = try SearchQueryPlan(text: query.text, synonyms: synonyms)
         let limit = min(max(query.limit, SearchLimits.pageLimitRange.lowerBound), SearchLimits.pageLimitRange.upperBound)
+        if plan.isEmpty, query.categoryID == nil, query.minPriceFen == nil, query.maxPriceFen == nil, !query.inStockOnly,
+            query.sort == .relevance || query.sort == .newest {
+            return newestPage(sort: query.sort, after: cursor?.key, limit: limit)
+        }
 
         var collector = SearchCollector(
             query: query, factsBySlot: factsBySlot, categorySlots: query.categoryID.map { slotsByCategory[$0] ?? [] },
@@ -72,6 +76,23 @@ extension SearchIndex {
         }
         let nextCursor = selection.hasMore ? chosen.last.map { SearchCursor(sort: query.sort, key: $0.key).encoded } : nil
         return SearchPage(hits: hits, nextCursor: nextCursor, total: total)
+    }
+
+    /// A browse with no filter, newest first: its page is the end of `browseOrder` below
+    /// the cursor and its total is every product, so nothing is walked. The same page as
+    /// admitting every product (the key is `createdAtMs`, then product ID, either way).
+    /// - Complexity: O(log n + limit).
+    func newestPage(sort: SearchSort, after: SearchRankKey?, limit: Int) -> SearchPage {
+        // Entries below `end` rank after the cursor; the page is the last `limit` of them.
+        let end = after.map { browseEntries(below: $0) } ?? browseOrder.count
+        let start = max(end - limit, 0)
+        let matcher = SearchHighlighter.Matcher(terms: [])
+        let hits = browseOrder[start..<end].reversed().compactMap { slot -> SearchHit? in
+            guard let record = records[Int(slot)] else { return nil }  // unreachable: the order holds live slots
+            return SearchHit(productID: record.productID, score: 0, highlightedName: SearchHighlighter.highlight(record.name, matcher: matcher))
+        }
+        let nextCursor = end > limit ? SearchCursor(sort: sort, key: browseKey(of: browseOrder[start])).encoded : nil
+        return SearchPage(hits: hits, nextCursor: nextCursor, total: count)
     }
 
     /// Scores the hits kept by an order that does not rank on the score (a page shows it
