@@ -3,7 +3,8 @@ import PropertyBased
 import Testing
 
 /// What the index keeps so that a query need not walk every product: the browse order
-/// (a newest-first page without a walk). It must give what the full walk gives.
+/// (a newest-first page without a walk) and the field lengths behind one-word score
+/// bounds. Each must give what the full walk and exhaustive scoring give.
 @Suite("Search browse order and bounds")
 struct SearchBrowseOrderTests {
     typealias Seeded = SearchEvaluationTests.Seeded
@@ -82,6 +83,48 @@ struct SearchBrowseOrderTests {
                 #expect(seen == Array(expected.prefix(seen.count)).map(\.productID), "seed \(seed) \(sort)")
                 if fast.count < 50 { #expect(seen.count == expected.count, "seed \(seed) \(sort) every page") }
                 #expect(fast.allSatisfy { $0.total == live.count })
+            }
+        }
+    }
+
+    @Test("a one-word score bound is never below the score of a posting with those frequencies")
+    func oneWordBound() {
+        for seed: UInt64 in [1, 2, 3] {
+            var index = SearchEvaluationTests.index(seed: seed, products: 300)
+            // A long name and a one-token one stretch the length range.
+            index.upsert(SearchDocument(productID: 9_001, name: String(repeating: "手机 ", count: 80), minPriceFen: 1, maxPriceFen: 1,
+                                        createdAtMs: 0))
+            index.upsert(SearchDocument(productID: 9_002, name: "XL", keywords: "XL XL", minPriceFen: 1, maxPriceFen: 1, createdAtMs: 0))
+            index.checkInvariants()
+            let averages = index.averageFieldLengths()
+            let lengthsMin = index.fieldLengthsMin()
+            #expect(lengthsMin[SearchIndex.Field.name.rawValue] == 1)
+            for postings in index.postingsByTerm {
+                for posting in postings {
+                    let bound = index.saturatedFrequencyBound(posting.frequencies, averages: averages, lengthsMin: lengthsMin)
+                    #expect(bound >= index.saturatedFrequency(posting, averages: averages))
+                }
+            }
+        }
+    }
+
+    @Test("one-word pages ranked within frequency classes equal exhaustive scoring, page after page")
+    func oneWordPages() async {
+        let words = ["新款", "红色", "黑色", "包邮", "透明", "xl", "15", "256gb", "pro", "手机", "水果"]
+        await propertyCheck(count: 25, input: Gen.int(in: 0...1_000_000)) { seed in
+            var random = Seeded(state: UInt64(seed))
+            let index = SearchEvaluationTests.index(seed: UInt64(seed), products: 50 + random.below(500))
+            for _ in 0..<8 {
+                var query = SearchQuery(text: random.pick(words), limit: 1 + random.below(6))
+                if random.below(3) == 0 { query.minPriceFen = Int64(random.below(20_000)) }
+                if random.below(4) == 0 { query.inStockOnly = true }
+                if random.below(4) == 0 { query.categoryID = random.pick([1, 2, 11, 21]) }
+                let pages = Self.pages(query, index: index)
+                let expected = ExhaustiveSearch.ranking(query, index: index, signals: SearchEvaluationTests.signals)
+                let seen = pages.flatMap(\.hits).map { SearchHit(productID: $0.productID, score: $0.score, highlightedName: "") }
+                #expect(seen == Array(expected.prefix(seen.count)), "seed \(seed): \(query.text)")
+                if pages.count < 50 { #expect(seen.count == expected.count, "seed \(seed): \(query.text) every page") }
+                #expect(pages.allSatisfy { $0.total == expected.count })
             }
         }
     }

@@ -59,6 +59,9 @@ public struct SearchIndex: Sendable {
     var freeSlots: [UInt32] = []
     var slotByProductID: [UInt64: UInt32] = [:]
     var fieldLengthTotals = [Int64](repeating: 0, count: Field.allCases.count)
+    /// Documents by field and non-zero length (`fieldLengthBuckets` a field, the last one
+    /// "at least that long"): the shortest field a term can be in, for score bounds.
+    var fieldLengthCounts = [Int](repeating: 0, count: Field.allCases.count * SearchIndex.fieldLengthBuckets)
     /// Live slots in browse order, oldest first: ascending (`createdAtMs`, product ID), the
     /// key of a newest-first page. A browse with no text and no filter reads its page
     /// from the end, and its total is `count`, instead of admitting every product.
@@ -120,6 +123,7 @@ public struct SearchIndex: Sendable {
             let clamped = UInt64(min(fieldLength, Int(UInt16.max)))
             lengths |= clamped << (UInt64(field.rawValue) * 16)
             fieldLengthTotals[field.rawValue] += Int64(clamped)
+            countFieldLength(Int(clamped), field: field, by: 1)
         }
         var termIDs: [UInt32] = []
         termIDs.reserveCapacity(frequenciesByTerm.count)
@@ -173,12 +177,31 @@ public struct SearchIndex: Sendable {
         }
         let lengths = fieldLengthsBySlot[Int(slot)]
         for field in Field.allCases {
-            fieldLengthTotals[field.rawValue] -= Int64((lengths >> (UInt64(field.rawValue) * 16)) & 0xFFFF)
+            let length = (lengths >> (UInt64(field.rawValue) * 16)) & 0xFFFF
+            fieldLengthTotals[field.rawValue] -= Int64(length)
+            countFieldLength(Int(length), field: field, by: -1)
         }
         fieldLengthsBySlot[Int(slot)] = 0
         suggestions.remove(name: record.name)
         records[Int(slot)] = nil
         factsBySlot[Int(slot)] = .empty
+    }
+
+    /// Length buckets kept per field in `fieldLengthCounts`: 1 to 63 tokens, and 64 or more.
+    static let fieldLengthBuckets = 64
+
+    private mutating func countFieldLength(_ length: Int, field: Field, by delta: Int) {
+        guard length > 0 else { return }
+        fieldLengthCounts[field.rawValue * Self.fieldLengthBuckets + min(length, Self.fieldLengthBuckets) - 1] += delta
+    }
+
+    /// Per field, a length no document holding a term in that field is shorter than: the
+    /// shortest non-empty one indexed (1 when none is; a term in a field makes it non-empty).
+    func fieldLengthsMin() -> [Int] {
+        Field.allCases.map { field in
+            let counts = fieldLengthCounts[(field.rawValue * Self.fieldLengthBuckets)...].prefix(Self.fieldLengthBuckets)
+            return (counts.firstIndex { $0 > 0 }).map { $0 - field.rawValue * Self.fieldLengthBuckets + 1 } ?? 1
+        }
     }
 
     /// A slot's place in `browseOrder`: the rank key of a newest-first page.
@@ -326,6 +349,14 @@ public struct SearchIndex: Sendable {
         let live = factsBySlot.indices.filter { factsBySlot[$0].isLive }.map { UInt32($0) }
             .sorted { browseKey(of: $0) < browseKey(of: $1) }
         precondition(browseOrder == live, "browse order is not every live slot by (createdAtMs, product ID)")
+        var lengthCounts = [Int](repeating: 0, count: fieldLengthCounts.count)
+        for (slot, lengths) in fieldLengthsBySlot.enumerated() where factsBySlot[slot].isLive {
+            for field in Field.allCases {
+                let length = Int((lengths >> (UInt64(field.rawValue) * 16)) & 0xFFFF)
+                if length > 0 { lengthCounts[field.rawValue * Self.fieldLengthBuckets + min(length, Self.fieldLengthBuckets) - 1] += 1 }
+            }
+        }
+        precondition(lengthCounts == fieldLengthCounts, "field length counts out of step")
     }
 }
 
