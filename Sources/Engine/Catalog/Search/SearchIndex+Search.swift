@@ -39,6 +39,10 @@ extension SearchIndex {
         if let text = query.cursor { cursor = try SearchCursor(decoding: text, expectedSort: query.sort) }
         let plan = try SearchQueryPlan(text: query.text, synonyms: synonyms)
         let limit = min(max(query.limit, SearchLimits.pageLimitRange.lowerBound), SearchLimits.pageLimitRange.upperBound)
+        if plan.isEmpty, query.categoryID == nil, query.minPriceFen == nil, query.maxPriceFen == nil, !query.inStockOnly,
+            query.sort == .relevance || query.sort == .newest {
+            return newestPage(sort: query.sort, after: cursor?.key, limit: limit)
+        }
 
         var collector = SearchCollector(
             query: query, factsBySlot: factsBySlot, categorySlots: query.categoryID.map { slotsByCategory[$0] ?? [] },
@@ -72,6 +76,23 @@ extension SearchIndex {
         }
         let nextCursor = selection.hasMore ? chosen.last.map { SearchCursor(sort: query.sort, key: $0.key).encoded } : nil
         return SearchPage(hits: hits, nextCursor: nextCursor, total: total)
+    }
+
+    /// A browse with no filter, newest first: its page is the end of `browseOrder` below
+    /// the cursor and its total is every product, so nothing is walked. The same page as
+    /// admitting every product (the key is `createdAtMs`, then product ID, either way).
+    /// - Complexity: O(log n + limit).
+    func newestPage(sort: SearchSort, after: SearchRankKey?, limit: Int) -> SearchPage {
+        // Entries below `end` rank after the cursor; the page is the last `limit` of them.
+        let end = after.map { browseEntries(below: $0) } ?? browseOrder.count
+        let start = max(end - limit, 0)
+        let matcher = SearchHighlighter.Matcher(terms: [])
+        let hits = browseOrder[start..<end].reversed().compactMap { slot -> SearchHit? in
+            guard let record = records[Int(slot)] else { return nil }  // unreachable: the order holds live slots
+            return SearchHit(productID: record.productID, score: 0, highlightedName: SearchHighlighter.highlight(record.name, matcher: matcher))
+        }
+        let nextCursor = end > limit ? SearchCursor(sort: sort, key: browseKey(of: browseOrder[start])).encoded : nil
+        return SearchPage(hits: hits, nextCursor: nextCursor, total: count)
     }
 
     /// Scores the hits kept by an order that does not rank on the score (a page shows it
@@ -168,7 +189,13 @@ extension SearchIndex {
         }
         accumulator.finish()
         if collector.query.sort == .relevance {
-            rankByScore(accumulator.candidates, plan: plan, scorer: &scorer, collector: &collector, signals: signals)
+            if isSingleRun, case .postings(let postings) = runsByClause[0][0] {
+                // One word: its candidates are its postings, which hold their frequencies.
+                assert(accumulator.candidates.count == postings.count, "a single run's candidates are its postings")
+                rankSingleTerm(postings, plan: plan, scorer: scorer, collector: &collector, signals: signals)
+            } else {
+                rankByScore(accumulator.candidates, plan: plan, scorer: &scorer, collector: &collector, signals: signals)
+            }
         } else {
             for candidate in accumulator.candidates {
                 let slot = UInt32(truncatingIfNeeded: candidate >> 16)
@@ -233,6 +260,42 @@ extension SearchIndex {
                 score = headBonused(score, leafID: facts.leafCategoryID, plan: plan, cache: &headByLeaf)
                 collector.offer(SearchCollector.Admitted(facts: facts, sales: 0), slot: slot, score: score)
             }
+        }
+    }
+
+    /// Ranks a one-word query (one clause of one alternative of one term) in one pass over
+    /// its postings, in slot order: each candidate the filters keep is counted, and scored
+    /// only if its class could still enter the page. A class is the word's frequency in
+    /// each field, bounded with the shortest field lengths indexed
+    /// (`SearchMatchScorer.bound(ofFrequencies:)`): once the page is settled, "新款" only in
+    /// the keywords is not scored against pages of it in names. Unlike `rankByScore`, no
+    /// candidate list is kept or regrouped: the posting at hand gives the frequencies.
+    func rankSingleTerm(
+        _ postings: [Posting], plan: SearchQueryPlan, scorer: SearchMatchScorer, collector: inout SearchCollector,
+        signals: (UInt64) -> SearchSignals
+    ) {
+        // Per leaf category: 0 not yet known, 1 the query ends with it, 2 it does not.
+        var headByLeaf = [UInt8](repeating: 0, count: leafCategoryNames.count)
+        let lengthsMin = fieldLengthsMin()
+        // Per distinct frequencies met: the bound, quantised, without and with the head bonus.
+        var classes: [(frequencies: UInt32, primary: Int64, headPrimary: Int64)] = []
+        var current = (frequencies: UInt32(0), primary: Int64.max, headPrimary: Int64.max)
+        for posting in postings {
+            guard let admitted = collector.admit(posting.slot, signals: signals) else { continue }
+            if posting.frequencies != current.frequencies || current.primary == .max {
+                if let known = classes.first(where: { $0.frequencies == posting.frequencies }) {
+                    current = known
+                } else {
+                    let bound = scorer.bound(ofFrequencies: posting.frequencies, in: self, lengthsMin: lengthsMin)
+                    current = (posting.frequencies, Self.quantised(bound), Self.quantised(bound * Self.categoryHeadBonus))
+                    classes.append(current)
+                }
+            }
+            let leafID = admitted.facts.leafCategoryID
+            let isHead = headBonused(1, leafID: leafID, plan: plan, cache: &headByLeaf) != 1
+            if collector.selection.isSettled(againstPrimaryAtMost: isHead ? current.headPrimary : current.primary) { continue }
+            let score = headBonused(scorer.score(ofSingleTerm: posting, in: self), leafID: leafID, plan: plan, cache: &headByLeaf)
+            collector.offer(admitted, slot: posting.slot, score: score)
         }
     }
 
@@ -307,6 +370,19 @@ extension SearchIndex {
     func averageFieldLengths() -> [Double] {
         let documents = Double(max(count, 1))
         return fieldLengthTotals.map { Self.b / max(Double($0) / documents, 1) }
+    }
+
+    /// At least `saturatedFrequency` of any posting with these frequencies: each field's
+    /// length taken as short as any document's (`fieldLengthsMin()`), the norm growing with it.
+    func saturatedFrequencyBound(_ frequencies: UInt32, averages: [Double], lengthsMin: [Int]) -> Double {
+        var weighted = 0.0
+        for field in 0..<Self.fieldWeights.count {
+            let frequency = (frequencies >> (UInt32(field) * 8)) & 0xFF
+            guard frequency > 0 else { continue }
+            let norm = 1 - Self.b + Double(lengthsMin[field]) * averages[field]
+            weighted += Self.fieldWeights[field] * Double(frequency) / norm
+        }
+        return weighted * (Self.k1 + 1) / (weighted + Self.k1)
     }
 
     func saturatedFrequency(_ posting: Posting, averages: [Double]) -> Double {

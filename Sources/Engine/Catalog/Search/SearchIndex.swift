@@ -59,6 +59,14 @@ public struct SearchIndex: Sendable {
     var freeSlots: [UInt32] = []
     var slotByProductID: [UInt64: UInt32] = [:]
     var fieldLengthTotals = [Int64](repeating: 0, count: Field.allCases.count)
+    /// Documents by field and non-zero length (`fieldLengthBuckets` a field, the last one
+    /// "at least that long"): the shortest field a term can be in, for score bounds.
+    var fieldLengthCounts = [Int](repeating: 0, count: Field.allCases.count * SearchIndex.fieldLengthBuckets)
+    /// Live slots in browse order, oldest first: ascending (`createdAtMs`, product ID), the
+    /// key of a newest-first page. A browse with no text and no filter reads its page
+    /// from the end, and its total is `count`, instead of admitting every product.
+    /// 4 bytes a product; an upsert that keeps its creation time does not move it.
+    var browseOrder: [UInt32] = []
 
     var termIDByText: [String: UInt32] = [:]
     var termTexts: [String] = []
@@ -85,8 +93,10 @@ public struct SearchIndex: Sendable {
     ///   and m the cost of moving postings after an insertion point (none when slots are appended).
     public mutating func upsert(_ document: SearchDocument) {
         let slot: UInt32
+        var keepsBrowsePosition = false
         if let existing = slotByProductID[document.productID] {
-            removeSlot(existing)
+            keepsBrowsePosition = records[Int(existing)] != nil && factsBySlot[Int(existing)].createdAtMs == document.createdAtMs
+            removeSlot(existing, keepingBrowsePosition: keepsBrowsePosition)
             slot = existing
         } else if let free = freeSlots.popLast() {
             slot = free
@@ -113,6 +123,7 @@ public struct SearchIndex: Sendable {
             let clamped = UInt64(min(fieldLength, Int(UInt16.max)))
             lengths |= clamped << (UInt64(field.rawValue) * 16)
             fieldLengthTotals[field.rawValue] += Int64(clamped)
+            countFieldLength(Int(clamped), field: field, by: 1)
         }
         var termIDs: [UInt32] = []
         termIDs.reserveCapacity(frequenciesByTerm.count)
@@ -133,6 +144,7 @@ public struct SearchIndex: Sendable {
         factsBySlot[Int(slot)] = SlotFacts(
             productID: document.productID, minPriceFen: max(0, document.minPriceFen), maxPriceFen: max(0, document.maxPriceFen),
             createdAtMs: document.createdAtMs, leafCategoryID: internLeafCategory(leaf ?? ""), isLive: true)
+        if !keepsBrowsePosition { insertInBrowseOrder(slot) }
         suggestions.add(name: document.name)
     }
 
@@ -143,9 +155,11 @@ public struct SearchIndex: Sendable {
         freeSlots.append(slot)
     }
 
-    /// Takes a slot's document out of every list it is in; the slot stays mapped by the caller.
-    private mutating func removeSlot(_ slot: UInt32) {
+    /// Takes a slot's document out of every list it is in (but `browseOrder` when
+    /// `keepingBrowsePosition`: its next version has the same key); the slot stays mapped by the caller.
+    private mutating func removeSlot(_ slot: UInt32, keepingBrowsePosition: Bool = false) {
         guard let record = records[Int(slot)] else { return }
+        if !keepingBrowsePosition { removeFromBrowseOrder(slot) }
         for termID in record.termIDs {
             let index = Int(termID)
             Self.remove(slot, from: &postingsByTerm[index])
@@ -163,12 +177,70 @@ public struct SearchIndex: Sendable {
         }
         let lengths = fieldLengthsBySlot[Int(slot)]
         for field in Field.allCases {
-            fieldLengthTotals[field.rawValue] -= Int64((lengths >> (UInt64(field.rawValue) * 16)) & 0xFFFF)
+            let length = (lengths >> (UInt64(field.rawValue) * 16)) & 0xFFFF
+            fieldLengthTotals[field.rawValue] -= Int64(length)
+            countFieldLength(Int(length), field: field, by: -1)
         }
         fieldLengthsBySlot[Int(slot)] = 0
         suggestions.remove(name: record.name)
         records[Int(slot)] = nil
         factsBySlot[Int(slot)] = .empty
+    }
+
+    /// Length buckets kept per field in `fieldLengthCounts`: 1 to 63 tokens, and 64 or more.
+    static let fieldLengthBuckets = 64
+
+    private mutating func countFieldLength(_ length: Int, field: Field, by delta: Int) {
+        guard length > 0 else { return }
+        fieldLengthCounts[field.rawValue * Self.fieldLengthBuckets + min(length, Self.fieldLengthBuckets) - 1] += delta
+    }
+
+    /// Per field, a length no document holding a term in that field is shorter than: the
+    /// shortest non-empty one indexed (1 when none is; a term in a field makes it non-empty).
+    func fieldLengthsMin() -> [Int] {
+        Field.allCases.map { field in
+            let counts = fieldLengthCounts[(field.rawValue * Self.fieldLengthBuckets)...].prefix(Self.fieldLengthBuckets)
+            return (counts.firstIndex { $0 > 0 }).map { $0 - field.rawValue * Self.fieldLengthBuckets + 1 } ?? 1
+        }
+    }
+
+    /// A slot's place in `browseOrder`: the rank key of a newest-first page.
+    func browseKey(of slot: UInt32) -> SearchRankKey {
+        let facts = factsBySlot[Int(slot)]
+        return SearchRankKey(primary: facts.createdAtMs, productID: facts.productID)
+    }
+
+    /// The number of entries of `browseOrder` whose key is below `key`.
+    /// - Complexity: O(log n).
+    func browseEntries(below key: SearchRankKey) -> Int {
+        var low = 0
+        var high = browseOrder.count
+        while low < high {
+            let middle = low + (high - low) / 2
+            if browseKey(of: browseOrder[middle]) < key { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// - Complexity: O(1) for a product newer than every other (the usual case), else
+    ///   O(n) to move the newer entries.
+    private mutating func insertInBrowseOrder(_ slot: UInt32) {
+        let key = browseKey(of: slot)
+        if let last = browseOrder.last, !(browseKey(of: last) < key) {
+            browseOrder.insert(slot, at: browseEntries(below: key))
+        } else {
+            browseOrder.append(slot)
+        }
+    }
+
+    /// Called while the slot's facts are still its own: they hold the key it is found by.
+    private mutating func removeFromBrowseOrder(_ slot: UInt32) {
+        let position = browseEntries(below: browseKey(of: slot))
+        guard position < browseOrder.count, browseOrder[position] == slot else {
+            assertionFailure("slot \(slot) missing from the browse order")
+            return
+        }
+        browseOrder.remove(at: position)
     }
 
     private mutating func internLeafCategory(_ name: String) -> UInt32 {
@@ -274,6 +346,17 @@ public struct SearchIndex: Sendable {
         }
         precondition(postingCount == recordTermCount, "\(postingCount) postings for \(recordTermCount) document terms")
         precondition(records.count { $0 != nil } == slotByProductID.count, "records and product map disagree")
+        let live = factsBySlot.indices.filter { factsBySlot[$0].isLive }.map { UInt32($0) }
+            .sorted { browseKey(of: $0) < browseKey(of: $1) }
+        precondition(browseOrder == live, "browse order is not every live slot by (createdAtMs, product ID)")
+        var lengthCounts = [Int](repeating: 0, count: fieldLengthCounts.count)
+        for (slot, lengths) in fieldLengthsBySlot.enumerated() where factsBySlot[slot].isLive {
+            for field in Field.allCases {
+                let length = Int((lengths >> (UInt64(field.rawValue) * 16)) & 0xFFFF)
+                if length > 0 { lengthCounts[field.rawValue * Self.fieldLengthBuckets + min(length, Self.fieldLengthBuckets) - 1] += 1 }
+            }
+        }
+        precondition(lengthCounts == fieldLengthCounts, "field length counts out of step")
     }
 }
 

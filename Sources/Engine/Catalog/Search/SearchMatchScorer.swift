@@ -66,6 +66,31 @@ struct SearchMatchScorer {
         return sum * (SearchIndex.k1 + 1) * (1 + 1e-9)
     }
 
+    /// At least the score of any slot whose posting in a one-word query (one clause of one
+    /// alternative of one term) has these frequencies: `bound(of:)` with the saturated
+    /// frequency bounded by the field lengths (`SearchIndex.saturatedFrequencyBound`)
+    /// instead of `k1 + 1`. Falls back to `bound(of:)` for any other query.
+    func bound(ofFrequencies frequencies: UInt32, in index: SearchIndex, lengthsMin: [Int]) -> Double {
+        guard clauses.count == 1, clauses[0].alternatives.count == 1,
+            alternatives[clauses[0].alternatives.lowerBound].lists.count == 1
+        else { return bound(of: .max) }
+        let alternative = alternatives[clauses[0].alternatives.lowerBound]
+        let saturated = index.saturatedFrequencyBound(frequencies, averages: averages, lengthsMin: lengthsMin)
+        return saturated * alternative.scale * clauses[0].weight * (1 + 1e-9)
+    }
+
+    /// The score of a one-word query's posting: `score(of:mask:in:)` without the cursors,
+    /// in the same arithmetic (the saturated frequency times the alternative's scale, times
+    /// the clause's weight).
+    func score(ofSingleTerm posting: SearchIndex.Posting, in index: SearchIndex) -> Double {
+        guard let clause = clauses.first, clauses.count == 1, clause.alternatives.count == 1 else {
+            assertionFailure("a one-word score asked of a query of \(clauses.count) clauses")
+            return 0
+        }
+        let alternative = alternatives[clause.alternatives.lowerBound]
+        return index.saturatedFrequency(posting, averages: averages) * alternative.scale * clause.weight
+    }
+
     /// Moves every cursor back to the start, for slots below the last one scored.
     mutating func rewind() {
         for index in positions.indices { positions[index] = 0 }
