@@ -120,7 +120,9 @@ extension EngineState {
                     shards.buffer[shard].orders.reserveCapacity(shards.buffer[shard].orders.count + total)
                     for part in sources.buffer[shard].indices.reversed() {
                         while let order = sources.buffer[shard][part].popLast() {
-                            if let later = shards.buffer[shard].orders.updateValue(order, forKey: order.id) {
+                            // The id first: read after it, `order` would be copied rather than moved in.
+                            let id = order.id
+                            if let later = shards.buffer[shard].orders.updateValue(order, forKey: id) {
                                 shards.buffer[shard].orders[later.id] = later
                             }
                         }

@@ -97,7 +97,9 @@ public struct EngineState: Sendable, Equatable {
         var summary = StateSummary(lastLSN: lastLSN, products: catalog.products.count, activities: catalog.activities.count)
         for shard in users {
             summary.users += shard.users.count
-            for order in shard.orders.values { summary.ordersByStatus[order.status.rawValue, default: 0] += 1 }
+            for table in shard.orders.tables {
+                for order in table.values { summary.ordersByStatus[order.status.rawValue, default: 0] += 1 }
+            }
         }
         for shard in inventory {
             for stock in shard.seckill.values {

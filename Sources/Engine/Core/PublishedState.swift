@@ -48,8 +48,10 @@ final class OrderDirectory: Sendable {
             var buckets = [[(orderID: UInt64, userID: UInt64)]](repeating: [], count: stripeCount)
             let expected = users[shard].orders.count / stripeCount + 16
             for index in buckets.indices { buckets[index].reserveCapacity(expected + expected / 4) }
-            for order in users[shard].orders.values {
-                buckets[ShardRouter.shard(of: order.id, count: stripeCount)].append((order.id, order.userID))
+            for table in users[shard].orders.tables {
+                for order in table.values {
+                    buckets[ShardRouter.shard(of: order.id, count: stripeCount)].append((order.id, order.userID))
+                }
             }
             split[shard] = buckets
         }

@@ -34,8 +34,10 @@ actor UserShard {
     static func deadlines(of state: UserState) -> DeadlineQueue {
         var entries: [DeadlineQueue.Entry] = []
         entries.reserveCapacity(state.orders.count)
-        for order in state.orders.values where order.status == .pendingPayment {
-            entries.append(.init(deadlineMs: order.payDeadlineMs, orderID: order.id))
+        for table in state.orders.tables {
+            for order in table.values where order.status == .pendingPayment {
+                entries.append(.init(deadlineMs: order.payDeadlineMs, orderID: order.id))
+            }
         }
         return DeadlineQueue(entries)
     }
