@@ -31,7 +31,7 @@ struct SearchBrowseOrderTests {
     }
 
     @Test("the browse order and count follow new products, updates, off-shelf and re-publish, and page like a full walk")
-    func browseOrderUnderChurn() async {
+    func browseOrderUnderChurn() async throws {
         await propertyCheck(count: 30, input: Gen.int(in: 0...1_000_000)) { seed in
             var random = Seeded(state: UInt64(seed))
             var index = SearchIndex()
@@ -67,9 +67,9 @@ struct SearchBrowseOrderTests {
                 default:
                     index.remove(productID: nextID + 1_000)  // unknown: nothing happens
                 }
-                if step % 16 == 0 { index.checkInvariants() }
+                if step % 16 == 0 { try index.checkInvariants() }
             }
-            index.checkInvariants()
+            try index.checkInvariants()
             #expect(index.browseOrder.count == live.count)
             for sort in [SearchSort.relevance, .newest] {
                 let query = SearchQuery(sort: sort, limit: 1 + random.below(12))
@@ -87,15 +87,27 @@ struct SearchBrowseOrderTests {
         }
     }
 
+    @Test("the invariant check reports a browse order or length count out of step, and no trap")
+    func invariantViolations() throws {
+        let index = SearchEvaluationTests.index(seed: 4, products: 50)
+        try index.checkInvariants()
+        var swapped = index
+        swapped.browseOrder.swapAt(0, swapped.browseOrder.count - 1)
+        #expect(throws: SearchIndex.InvariantViolation.self) { try swapped.checkInvariants() }
+        var miscounted = index
+        miscounted.fieldLengthCounts[0] += 1
+        #expect(throws: SearchIndex.InvariantViolation.self) { try miscounted.checkInvariants() }
+    }
+
     @Test("a one-word score bound is never below the score of a posting with those frequencies")
-    func oneWordBound() {
+    func oneWordBound() throws {
         for seed: UInt64 in [1, 2, 3] {
             var index = SearchEvaluationTests.index(seed: seed, products: 300)
             // A long name and a one-token one stretch the length range.
             index.upsert(SearchDocument(productID: 9_001, name: String(repeating: "手机 ", count: 80), minPriceFen: 1, maxPriceFen: 1,
                                         createdAtMs: 0))
             index.upsert(SearchDocument(productID: 9_002, name: "XL", keywords: "XL XL", minPriceFen: 1, maxPriceFen: 1, createdAtMs: 0))
-            index.checkInvariants()
+            try index.checkInvariants()
             let averages = index.averageFieldLengths()
             let lengthsMin = index.fieldLengthsMin()
             #expect(lengthsMin[SearchIndex.Field.name.rawValue] == 1)

@@ -14,13 +14,13 @@ struct SearchIndexTests {
     }
 
     @Test("a replaced product's old terms no longer match; its new ones do")
-    func replace() {
+    func replace() throws {
         var index = SearchIndex()
         index.upsert(Self.document(1, "红色 手机壳"))
         index.upsert(Self.document(2, "蓝色 手机壳"))
         #expect(ids(index, "红色") == [1])
         index.upsert(Self.document(1, "绿色 保温杯", categoryIDs: [2]))
-        index.checkInvariants()
+        try index.checkInvariants()
         #expect(index.count == 2)
         #expect(ids(index, "红色").isEmpty)
         #expect(ids(index, "hongse").isEmpty)
@@ -34,21 +34,21 @@ struct SearchIndexTests {
     }
 
     @Test("a removed product is gone from every list; removing twice or an unknown ID does nothing")
-    func remove() {
+    func remove() throws {
         var index = SearchIndex()
         index.upsert(Self.document(1, "iPhone 15 手机壳"))
         index.upsert(Self.document(2, "iPhone 15 手机"))
         index.remove(productID: 1)
         index.remove(productID: 1)
         index.remove(productID: 99)
-        index.checkInvariants()
+        try index.checkInvariants()
         #expect(index.count == 1)
         #expect(ids(index, "手机壳").isEmpty)
         #expect(ids(index, "iphone") == [2])
         #expect(ids(index, "") == [2])
         #expect(index.suggest(prefix: "手机", limit: 5) == ["手机"])
         index.remove(productID: 2)
-        index.checkInvariants()
+        try index.checkInvariants()
         #expect(index.count == 0)
         #expect(index.termCount == 0, "terms with no postings are dropped")
         #expect(ids(index, "").isEmpty)
@@ -56,7 +56,7 @@ struct SearchIndexTests {
     }
 
     @Test("slots and term IDs are reused; the index stays consistent through a churn of updates")
-    func churn() {
+    func churn() throws {
         var index = SearchIndex()
         let names = ["红色 手机壳", "iPhone 15", "苹果 5斤", "纯棉T恤 XL", "保温杯 316", "手机支架", "烟台苹果"]
         var live = Set<UInt64>()
@@ -72,7 +72,7 @@ struct SearchIndexTests {
                 live.insert(productID)
             }
         }
-        index.checkInvariants()
+        try index.checkInvariants()
         #expect(index.count == live.count)
         #expect(Set(ids(index, "")) == live)
         #expect(index.records.count <= 50, "slots are reused")
@@ -88,7 +88,7 @@ struct SearchIndexTests {
     }
 
     @Test("hostile documents are bounded, not trapped on")
-    func hostileDocuments() {
+    func hostileDocuments() throws {
         var index = SearchIndex()
         index.upsert(SearchDocument(
             productID: .max, name: String(repeating: "手机", count: 10_000) + String(repeating: "a", count: 10_000),
@@ -96,7 +96,7 @@ struct SearchIndexTests {
             categoryNames: Array(repeating: "类", count: 1_000), attributes: Array(repeating: "XL", count: 1_000),
             minPriceFen: .min, maxPriceFen: .max, createdAtMs: .min))
         index.upsert(Self.document(0, ""))
-        index.checkInvariants()
+        try index.checkInvariants()
         #expect(ids(index, "手机") == [.max])
         #expect(ids(index, "", categoryID: 7) == [.max])
         let cheapest = index.search(SearchQuery(sort: .priceAsc)) { _ in SearchSignals(sales: .min, inStock: false) }

@@ -88,6 +88,7 @@ extension MallEngine {
 
     private func placeSeckill(userID: UInt64, activityID: UInt64, skuID: UInt64, quantity: Int64,
                               idempotencyKey: String?) async throws(EngineError) -> Order {
+        let nowMs = clock.nowMs()
         // Read in place: copying the published catalog out cost a retain and a release of each of its tables.
         let offer = try publishedState.read { published throws(EngineError) -> SeckillOffer in
             guard let activity = published.catalog.activities[activityID] else { throw .notFound("flash-sale activity") }
@@ -97,12 +98,9 @@ extension MallEngine {
             guard published.catalog.isOnStorefront(product), sku.enabled else {
                 throw .conflict("this product is not on sale (off the shelf)")
             }
-            return SeckillOffer(startMs: activity.startMs, endMs: activity.endMs, unitPriceFen: item.seckillPriceFen,
-                                productID: product.id, productName: product.name, skuName: sku.name)
-        }
-        let nowMs = clock.nowMs()
-        guard nowMs >= offer.startMs && nowMs < offer.endMs else {
-            throw .activityNotActive(startMs: offer.startMs, endMs: offer.endMs)
+            guard activity.isActive(atMs: nowMs) else { throw .activityNotActive(startMs: activity.startMs, endMs: activity.endMs) }
+            return SeckillOffer(unitPriceFen: item.seckillPriceFen, productID: product.id, productName: product.name,
+                                skuName: sku.name)
         }
         // Activities logged before prices were bounded may hold any price: the total is checked here, once.
         let totalFen = try Self.amount(unitPriceFen: offer.unitPriceFen, quantity: quantity, field: "quantity")
@@ -124,8 +122,6 @@ extension MallEngine {
 
 /// What a purchase needs of its activity and SKU, read from the published catalog.
 private struct SeckillOffer: Sendable {
-    var startMs: Int64
-    var endMs: Int64
     var unitPriceFen: Int64
     var productID: UInt64
     var productName: String

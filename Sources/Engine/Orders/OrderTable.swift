@@ -13,10 +13,14 @@ public struct OrderTable: Sendable, Equatable {
     static let segmentBits = 8
     static let segmentCount = 1 << segmentBits
 
-    private var segments: [[UInt64: Order]]
+    /// The tables themselves, also for walks of every order at start-up: a loop over each
+    /// table's `values` that reads a few fields is compiled to those reads, where iterating
+    /// `values` below, or calling a closure per order, copies each order out (a retain and
+    /// a release of each of its references: a fifth of a snapshot load's time).
+    public private(set) var tables: [[UInt64: Order]]
 
     public init() {
-        segments = Array(repeating: [:], count: Self.segmentCount)
+        tables = Array(repeating: [:], count: Self.segmentCount)
     }
 
     /// Fibonacci hashing: order ids are a clock and a counter, so their low bits alone would not spread.
@@ -25,18 +29,18 @@ public struct OrderTable: Sendable, Equatable {
         Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - segmentBits))
     }
 
-    public var count: Int { segments.reduce(0) { $0 + $1.count } }
+    public var count: Int { tables.reduce(0) { $0 + $1.count } }
 
-    public var isEmpty: Bool { segments.allSatisfy(\.isEmpty) }
+    public var isEmpty: Bool { tables.allSatisfy(\.isEmpty) }
 
     public subscript(id: UInt64) -> Order? {
-        get { segments[Self.segment(of: id)][id] }
+        get { tables[Self.segment(of: id)][id] }
         set {
             let segment = Self.segment(of: id)
             if newValue == nil {
-                segments[segment].removeValue(forKey: id)
+                tables[segment].removeValue(forKey: id)
             } else {
-                segments[segment][id] = newValue
+                tables[segment][id] = newValue
             }
         }
     }
@@ -45,20 +49,14 @@ public struct OrderTable: Sendable, Equatable {
     @discardableResult @inline(__always)
     public mutating func updateValue(_ order: consuming Order, forKey id: UInt64) -> Order? {
         // `consuming`: the order moves into its table; borrowed, it was copied there.
-        segments[Self.segment(of: id)].updateValue(order, forKey: id)
+        tables[Self.segment(of: id)].updateValue(order, forKey: id)
     }
 
-    /// The tables themselves, for walks of every order at start-up: a loop over each
-    /// table's `values` that reads a few fields is compiled to those reads, where iterating
-    /// `values` below, or calling a closure per order, copies each order out (a retain and
-    /// a release of each of its references: a fifth of a snapshot load's time).
-    public var tables: [[UInt64: Order]] { segments }
+    /// In no particular order.
+    public var values: FlattenSequence<[Dictionary<UInt64, Order>.Values]> { tables.map { $0.values }.joined() }
 
     /// In no particular order.
-    public var values: FlattenSequence<[Dictionary<UInt64, Order>.Values]> { segments.map { $0.values }.joined() }
-
-    /// In no particular order.
-    public var keys: FlattenSequence<[Dictionary<UInt64, Order>.Keys]> { segments.map { $0.keys }.joined() }
+    public var keys: FlattenSequence<[Dictionary<UInt64, Order>.Keys]> { tables.map { $0.keys }.joined() }
 
     /// Room for `minimumCapacity` orders in all, without growing (short of an
     /// unlucky spread: each table gets the mean and four standard deviations).
@@ -66,8 +64,8 @@ public struct OrderTable: Sendable, Equatable {
         guard minimumCapacity > 0 else { return }
         let mean = minimumCapacity / Self.segmentCount
         let perSegment = mean + 4 * Int(Double(mean).squareRoot()) + 4
-        for index in segments.indices where segments[index].capacity < perSegment {
-            segments[index].reserveCapacity(perSegment)
+        for index in tables.indices where tables[index].capacity < perSegment {
+            tables[index].reserveCapacity(perSegment)
         }
     }
 }

@@ -145,10 +145,7 @@ struct SharedOrderItems: Sendable, Equatable {
     private var shared: [OrderItem] = []
 
     mutating func items(_ item: OrderItem) -> [OrderItem] {
-        guard shared.count == 1, shared[0].hasSameBytes(as: item) else {
-            shared = [item]
-            return shared
-        }
+        if !(shared.count == 1 && shared[0].hasSameBytes(as: item)) { shared = [item] }
         return shared
     }
 

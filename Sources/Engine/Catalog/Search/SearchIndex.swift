@@ -329,26 +329,34 @@ public struct SearchIndex: Sendable {
         return low
     }
 
-    /// Checks every cross-reference; for tests.
-    func checkInvariants() {
+    /// A cross-reference of the index found out of step by `checkInvariants`.
+    struct InvariantViolation: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Checks every cross-reference; for tests. Throws the first one out of step.
+    func checkInvariants() throws(InvariantViolation) {
+        func require(_ holds: Bool, _ what: @autoclosure () -> String) throws(InvariantViolation) {
+            if !holds { throw InvariantViolation(description: what()) }
+        }
         var postingCount = 0
         for (termID, postings) in postingsByTerm.enumerated() {
-            precondition(zip(postings, postings.dropFirst()).allSatisfy { $0.slot < $1.slot }, "postings unsorted")
-            if !postings.isEmpty { precondition(termIDByText[termTexts[termID]] == UInt32(termID), "term table out of step") }
+            try require(zip(postings, postings.dropFirst()).allSatisfy { $0.slot < $1.slot }, "postings unsorted")
+            if !postings.isEmpty { try require(termIDByText[termTexts[termID]] == UInt32(termID), "term table out of step") }
             postingCount += postings.count
         }
         var recordTermCount = 0
         for (productID, slot) in slotByProductID {
-            guard let record = records[Int(slot)] else { preconditionFailure("product \(productID) maps to an empty slot") }
-            precondition(record.productID == productID, "slot of \(productID) holds \(record.productID)")
-            precondition(factsBySlot[Int(slot)].isLive && factsBySlot[Int(slot)].productID == productID, "facts of \(productID) out of step")
+            guard let record = records[Int(slot)] else { throw InvariantViolation(description: "product \(productID) maps to an empty slot") }
+            try require(record.productID == productID, "slot of \(productID) holds \(record.productID)")
+            try require(factsBySlot[Int(slot)].isLive && factsBySlot[Int(slot)].productID == productID, "facts of \(productID) out of step")
             recordTermCount += record.termIDs.count
         }
-        precondition(postingCount == recordTermCount, "\(postingCount) postings for \(recordTermCount) document terms")
-        precondition(records.count { $0 != nil } == slotByProductID.count, "records and product map disagree")
+        try require(postingCount == recordTermCount, "\(postingCount) postings for \(recordTermCount) document terms")
+        try require(records.count { $0 != nil } == slotByProductID.count, "records and product map disagree")
         let live = factsBySlot.indices.filter { factsBySlot[$0].isLive }.map { UInt32($0) }
             .sorted { browseKey(of: $0) < browseKey(of: $1) }
-        precondition(browseOrder == live, "browse order is not every live slot by (createdAtMs, product ID)")
+        try require(browseOrder == live, "browse order is not every live slot by (createdAtMs, product ID)")
         var lengthCounts = [Int](repeating: 0, count: fieldLengthCounts.count)
         for (slot, lengths) in fieldLengthsBySlot.enumerated() where factsBySlot[slot].isLive {
             for field in Field.allCases {
@@ -356,7 +364,7 @@ public struct SearchIndex: Sendable {
                 if length > 0 { lengthCounts[field.rawValue * Self.fieldLengthBuckets + min(length, Self.fieldLengthBuckets) - 1] += 1 }
             }
         }
-        precondition(lengthCounts == fieldLengthCounts, "field length counts out of step")
+        try require(lengthCounts == fieldLengthCounts, "field length counts out of step")
     }
 }
 
