@@ -375,27 +375,28 @@ extension SearchIndex {
     /// At least `saturatedFrequency` of any posting with these frequencies: each field's
     /// length taken as short as any document's (`fieldLengthsMin()`), the norm growing with it.
     func saturatedFrequencyBound(_ frequencies: UInt32, averages: [Double], lengthsMin: [Int]) -> Double {
-        var weighted = 0.0
-        for field in 0..<Self.fieldWeights.count {
-            let frequency = (frequencies >> (UInt32(field) * 8)) & 0xFF
-            guard frequency > 0 else { continue }
-            let norm = 1 - Self.b + Double(lengthsMin[field]) * averages[field]
-            weighted += Self.fieldWeights[field] * Double(frequency) / norm
-        }
-        return weighted * (Self.k1 + 1) / (weighted + Self.k1)
+        Self.saturatedFrequency(frequencies, averages: averages) { field in Double(lengthsMin[field]) }
     }
 
     func saturatedFrequency(_ posting: Posting, averages: [Double]) -> Double {
         let lengths = fieldLengthsBySlot[Int(posting.slot)]
-        var weighted = 0.0
-        for field in 0..<Self.fieldWeights.count {
-            let frequency = (posting.frequencies >> (UInt32(field) * 8)) & 0xFF
-            guard frequency > 0 else { continue }
-            let length = Double((lengths >> (UInt64(field) * 16)) & 0xFFFF)
-            let norm = 1 - Self.b + length * averages[field]
-            weighted += Self.fieldWeights[field] * Double(frequency) / norm
+        return Self.saturatedFrequency(posting.frequencies, averages: averages) { field in
+            Double((lengths >> (UInt64(field) * 16)) & 0xFFFF)
         }
-        return weighted * (Self.k1 + 1) / (weighted + Self.k1)
+    }
+
+    /// BM25's saturated term frequency over the fields, each field's length given by `length`:
+    /// one arithmetic for a posting's score and for a bound of it.
+    @inline(__always)
+    private static func saturatedFrequency(_ frequencies: UInt32, averages: [Double], length: (Int) -> Double) -> Double {
+        var weighted = 0.0
+        for field in 0..<fieldWeights.count {
+            let frequency = (frequencies >> (UInt32(field) * 8)) & 0xFF
+            guard frequency > 0 else { continue }
+            let norm = 1 - b + length(field) * averages[field]
+            weighted += fieldWeights[field] * Double(frequency) / norm
+        }
+        return weighted * (k1 + 1) / (weighted + k1)
     }
 
     /// Whether the query text ends with a product's own category name ("苹果手机" with
