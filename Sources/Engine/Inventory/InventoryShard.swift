@@ -33,20 +33,20 @@ actor InventoryShard {
     func takeSeckill(_ batch: [SeckillPurchase]) -> (refusals: [EngineError?], lastLSN: LSN?) {
         var refusals = [EngineError?](repeating: nil, count: batch.count)
         let tag = MallEvent.Tag.seckillOrderPlaced
+        // Each purchase is read in place, not copied out (a copy retains and releases its names).
         for index in batch.indices {
-            let placed = batch[index].placed
             do throws(EngineError) {
-                try state.takeSeckill(placed)
+                try state.takeSeckill(batch[index].placed)
             } catch {
                 refusals[index] = error
                 continue
             }
             do {
-                try group.append(typeTag: tag.rawValue, version: tag.currentVersion, timestampMs: placed.atMs) { bytes in
-                    ByteWriter.appending(to: &bytes) { placed.encode(to: &$0) }
+                try group.append(typeTag: tag.rawValue, version: tag.currentVersion, timestampMs: batch[index].placed.atMs) { bytes in
+                    ByteWriter.appending(to: &bytes) { batch[index].placed.encode(to: &$0) }
                 }
             } catch {
-                state.releaseHold(placed)
+                state.releaseHold(batch[index].placed)
                 refusals[index] = EngineError(error)
             }
         }

@@ -30,11 +30,11 @@ extension UserShard {
     /// Applies durable flash-sale purchases `indexes` of `purchases` in one hop.
     /// - Returns: per purchase, the new order, or why the live state refused it (a bug: see `applyDurable`).
     func applyPlaced(_ purchases: [SeckillPurchase], _ indexes: [Int]) -> [Result<Order, ApplyError>] {
+        // Each purchase is read in place: a copy of it retained and released its names for nothing.
         indexes.map { index in
-            let placed = purchases[index].placed
-            return Result { () throws(ApplyError) -> Order in
-                let order = try state.insertOrder(placed)
-                deadlines.push(.init(deadlineMs: placed.deadlineMs, orderID: placed.orderID))
+            Result { () throws(ApplyError) -> Order in
+                let order = try state.insertOrder(purchases[index].placed)
+                deadlines.push(.init(deadlineMs: order.payDeadlineMs, orderID: order.id))
                 return order
             }
         }
