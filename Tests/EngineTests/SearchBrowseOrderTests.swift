@@ -87,6 +87,46 @@ struct SearchBrowseOrderTests {
         }
     }
 
+    @Test("an index after churn scores like one built afresh from its live documents (the slot facts' lengths follow every upsert)")
+    func slotFactsFollowChurn() async throws {
+        let texts = ["手机", "红色", "新款 包邮", "纯棉T恤 XL", "sjk", "xl", "苹果手机", "水果 苹果", "15"]
+        await propertyCheck(count: 20, input: Gen.int(in: 0...1_000_000)) { seed in
+            var random = Seeded(state: UInt64(seed))
+            var index = SearchIndex()
+            var live: [UInt64: SearchDocument] = [:]
+            for step in 0..<(60 + random.below(300)) {
+                let productID = UInt64(1 + random.below(80))
+                if random.below(4) == 0 {
+                    index.remove(productID: productID)
+                    live[productID] = nil
+                } else {
+                    // Same product, new text (other lengths), sometimes the same creation time.
+                    var document = Self.document(productID, random: &random)
+                    if let old = live[productID], random.below(2) == 0 { document.createdAtMs = old.createdAtMs }
+                    if random.below(3) == 0 { document.name += " " + String(repeating: "红色 ", count: random.below(6)) }
+                    index.upsert(document)
+                    live[productID] = document
+                }
+                if step % 32 == 0 { try index.checkInvariants() }
+            }
+            try index.checkInvariants()
+            var fresh = SearchIndex()
+            for productID in live.keys.sorted() { if let document = live[productID] { fresh.upsert(document) } }
+            for (slot, facts) in index.factsBySlot.enumerated() where facts.isLive {
+                let freshSlot = fresh.slotByProductID[facts.productID].map(Int.init) ?? -1
+                #expect(fresh.factsBySlot.indices.contains(freshSlot) && fresh.factsBySlot[freshSlot].fieldLengths == facts.fieldLengths,
+                        "seed \(seed) slot \(slot)")
+            }
+            for text in texts {
+                for limit in [3, 20] {
+                    let query = SearchQuery(text: text, limit: limit)
+                    #expect(Self.pages(query, index: index).flatMap(\.hits) == Self.pages(query, index: fresh).flatMap(\.hits),
+                            "seed \(seed): \(text)")
+                }
+            }
+        }
+    }
+
     @Test("the invariant check reports a browse order or length count out of step, and no trap")
     func invariantViolations() throws {
         let index = SearchEvaluationTests.index(seed: 4, products: 50)
@@ -97,6 +137,14 @@ struct SearchBrowseOrderTests {
         var miscounted = index
         miscounted.fieldLengthCounts[0] += 1
         #expect(throws: SearchIndex.InvariantViolation.self) { try miscounted.checkInvariants() }
+        var stale = index
+        if let slot = stale.factsBySlot.firstIndex(where: \.isLive) { stale.factsBySlot[slot].fieldLengths += 1 }
+        #expect(throws: SearchIndex.InvariantViolation.self) { try stale.checkInvariants() }
+        var leftOver = index
+        if let slot = leftOver.factsBySlot.firstIndex(where: { !$0.isLive }) {
+            leftOver.factsBySlot[slot].fieldLengths = 1
+            #expect(throws: SearchIndex.InvariantViolation.self) { try leftOver.checkInvariants() }
+        }
     }
 
     @Test("a one-word score bound is never below the score of a posting with those frequencies")

@@ -379,7 +379,7 @@ extension SearchIndex {
     }
 
     func saturatedFrequency(_ posting: Posting, averages: [Double]) -> Double {
-        let lengths = fieldLengthsBySlot[Int(posting.slot)]
+        let lengths = factsBySlot[Int(posting.slot)].fieldLengths
         return Self.saturatedFrequency(posting.frequencies, averages: averages) { field in
             Double((lengths >> (UInt64(field) * 16)) & 0xFFFF)
         }
