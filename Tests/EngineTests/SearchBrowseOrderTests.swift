@@ -18,6 +18,13 @@ struct SearchBrowseOrderTests {
             attributes: [random.pick(words)], minPriceFen: price, maxPriceFen: price, createdAtMs: Int64(random.below(40)))
     }
 
+    /// Records an issue when the index is out of step. Inside a `propertyCheck` body a thrown
+    /// error would end the body unreported (the library runs it under `try?`), so the
+    /// bodies call this instead of `try index.checkInvariants()`.
+    static func expectInvariants(_ index: SearchIndex, _ seed: Int) {
+        do { try index.checkInvariants() } catch { Issue.record("seed \(seed): \(error)") }
+    }
+
     /// Every page of `query` by cursor; stops at 50 pages.
     static func pages(_ query: SearchQuery, index: SearchIndex) -> [SearchPage] {
         var query = query
@@ -67,9 +74,9 @@ struct SearchBrowseOrderTests {
                 default:
                     index.remove(productID: nextID + 1_000)  // unknown: nothing happens
                 }
-                if step % 16 == 0 { try index.checkInvariants() }
+                if step % 16 == 0 { Self.expectInvariants(index, seed) }
             }
-            try index.checkInvariants()
+            Self.expectInvariants(index, seed)
             #expect(index.browseOrder.count == live.count)
             for sort in [SearchSort.relevance, .newest] {
                 let query = SearchQuery(sort: sort, limit: 1 + random.below(12))
@@ -87,6 +94,46 @@ struct SearchBrowseOrderTests {
         }
     }
 
+    @Test("an index after churn scores like one built afresh from its live documents (the slot facts' lengths follow every upsert)")
+    func slotFactsFollowChurn() async throws {
+        let texts = ["手机", "红色", "新款 包邮", "纯棉T恤 XL", "sjk", "xl", "苹果手机", "水果 苹果", "15"]
+        await propertyCheck(count: 20, input: Gen.int(in: 0...1_000_000)) { seed in
+            var random = Seeded(state: UInt64(seed))
+            var index = SearchIndex()
+            var live: [UInt64: SearchDocument] = [:]
+            for step in 0..<(60 + random.below(300)) {
+                let productID = UInt64(1 + random.below(80))
+                if random.below(4) == 0 {
+                    index.remove(productID: productID)
+                    live[productID] = nil
+                } else {
+                    // Same product, new text (other lengths), sometimes the same creation time.
+                    var document = Self.document(productID, random: &random)
+                    if let old = live[productID], random.below(2) == 0 { document.createdAtMs = old.createdAtMs }
+                    if random.below(3) == 0 { document.name += " " + String(repeating: "红色 ", count: random.below(6)) }
+                    index.upsert(document)
+                    live[productID] = document
+                }
+                if step % 32 == 0 { Self.expectInvariants(index, seed) }
+            }
+            Self.expectInvariants(index, seed)
+            var fresh = SearchIndex()
+            for productID in live.keys.sorted() { if let document = live[productID] { fresh.upsert(document) } }
+            for (slot, facts) in index.factsBySlot.enumerated() where facts.isLive {
+                let freshSlot = fresh.slotByProductID[facts.productID].map(Int.init) ?? -1
+                #expect(fresh.factsBySlot.indices.contains(freshSlot) && fresh.factsBySlot[freshSlot].fieldLengths == facts.fieldLengths,
+                        "seed \(seed) slot \(slot)")
+            }
+            for text in texts {
+                for limit in [3, 20] {
+                    let query = SearchQuery(text: text, limit: limit)
+                    #expect(Self.pages(query, index: index) == Self.pages(query, index: fresh),
+                            "seed \(seed): \(text)")
+                }
+            }
+        }
+    }
+
     @Test("the invariant check reports a browse order or length count out of step, and no trap")
     func invariantViolations() throws {
         let index = SearchEvaluationTests.index(seed: 4, products: 50)
@@ -97,6 +144,14 @@ struct SearchBrowseOrderTests {
         var miscounted = index
         miscounted.fieldLengthCounts[0] += 1
         #expect(throws: SearchIndex.InvariantViolation.self) { try miscounted.checkInvariants() }
+        var stale = index
+        if let slot = stale.factsBySlot.firstIndex(where: \.isLive) { stale.factsBySlot[slot].fieldLengths += 1 }
+        #expect(throws: SearchIndex.InvariantViolation.self) { try stale.checkInvariants() }
+        var leftOver = index
+        if let slot = leftOver.factsBySlot.firstIndex(where: { !$0.isLive }) {
+            leftOver.factsBySlot[slot].fieldLengths = 1
+            #expect(throws: SearchIndex.InvariantViolation.self) { try leftOver.checkInvariants() }
+        }
     }
 
     @Test("a one-word score bound is never below the score of a posting with those frequencies")

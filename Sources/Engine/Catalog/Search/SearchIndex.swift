@@ -32,19 +32,25 @@ public struct SearchIndex: Sendable {
         var categoryIDs: [UInt64]
     }
 
-    /// What every candidate of a query is filtered and sorted on, in one dense array:
+    /// What every candidate of a query is filtered, sorted and scored on, in one dense array:
     /// reading `Record`s instead (each with three heap objects) cost a cache miss per
-    /// object and made browsing 25,000 products take 25 ms.
+    /// object and made browsing 25,000 products take 25 ms. The field lengths are here
+    /// too (they were a second array, so a scored candidate cost two cache misses), and
+    /// the highest price is not (nothing filters or sorts on it): 40 bytes a slot.
     struct SlotFacts: Sendable {
         var productID: UInt64
         var minPriceFen: Int64
-        var maxPriceFen: Int64
         var createdAtMs: Int64
+        /// Field lengths in tokens, 16 bits a field in `Field` order.
+        var fieldLengths: UInt64
         /// Index into `leafCategoryNames` of its own category's normalised name; 0 for none.
         var leafCategoryID: UInt32
         var isLive: Bool
 
-        static let empty = SlotFacts(productID: 0, minPriceFen: 0, maxPriceFen: 0, createdAtMs: 0, leafCategoryID: 0, isLive: false)
+        static let empty = SlotFacts(productID: 0, minPriceFen: 0, createdAtMs: 0, fieldLengths: 0, leafCategoryID: 0, isLive: false)
+
+        /// The length of `field` in tokens.
+        func length(_ field: Field) -> Int { Int((fieldLengths >> (UInt64(field.rawValue) * 16)) & 0xFFFF) }
     }
 
     var records: [Record?] = []
@@ -53,9 +59,6 @@ public struct SearchIndex: Sendable {
     /// seen: there are as many as categories, not products.
     var leafCategoryNames: [String] = [""]
     var leafCategoryIDByName: [String: UInt32] = ["": 0]
-    /// Field lengths in tokens by slot, 16 bits a field: kept apart from `records` so
-    /// scoring reads a dense array.
-    var fieldLengthsBySlot: [UInt64] = []
     var freeSlots: [UInt32] = []
     var slotByProductID: [UInt64: UInt32] = [:]
     var fieldLengthTotals = [Int64](repeating: 0, count: Field.allCases.count)
@@ -107,7 +110,6 @@ public struct SearchIndex: Sendable {
             slot = UInt32(records.count)
             records.append(nil)
             factsBySlot.append(.empty)
-            fieldLengthsBySlot.append(0)
         }
         slotByProductID[document.productID] = slot
 
@@ -134,7 +136,6 @@ public struct SearchIndex: Sendable {
         }
         let categoryIDs = Array(Set(document.categoryIDs.prefix(SearchLimits.categoryDepthMax))).sorted()
         for categoryID in categoryIDs { Self.insert(slot, into: &slotsByCategory[categoryID, default: []]) }
-        fieldLengthsBySlot[Int(slot)] = lengths
         records[Int(slot)] = Record(
             productID: document.productID, name: String(document.name.unicodeScalars.prefix(SearchLimits.fieldScalarsMax)),
             termIDs: termIDs, categoryIDs: categoryIDs)
@@ -142,8 +143,8 @@ public struct SearchIndex: Sendable {
             SearchUnit.key(of: SearchUnit.units(of: SearchTokenizer.tokens(in: $0, scalarsMax: SearchLimits.fieldScalarsMax)))
         }
         factsBySlot[Int(slot)] = SlotFacts(
-            productID: document.productID, minPriceFen: max(0, document.minPriceFen), maxPriceFen: max(0, document.maxPriceFen),
-            createdAtMs: document.createdAtMs, leafCategoryID: internLeafCategory(leaf ?? ""), isLive: true)
+            productID: document.productID, minPriceFen: max(0, document.minPriceFen), createdAtMs: document.createdAtMs,
+            fieldLengths: lengths, leafCategoryID: internLeafCategory(leaf ?? ""), isLive: true)
         if !keepsBrowsePosition { insertInBrowseOrder(slot) }
         suggestions.add(name: document.name)
     }
@@ -175,13 +176,12 @@ public struct SearchIndex: Sendable {
             Self.remove(slot, from: &slots)
             if !slots.isEmpty { slotsByCategory[categoryID] = slots }
         }
-        let lengths = fieldLengthsBySlot[Int(slot)]
+        let facts = factsBySlot[Int(slot)]
         for field in Field.allCases {
-            let length = (lengths >> (UInt64(field.rawValue) * 16)) & 0xFFFF
+            let length = facts.length(field)
             fieldLengthTotals[field.rawValue] -= Int64(length)
-            countFieldLength(Int(length), field: field, by: -1)
+            countFieldLength(length, field: field, by: -1)
         }
-        fieldLengthsBySlot[Int(slot)] = 0
         suggestions.remove(name: record.name)
         records[Int(slot)] = nil
         factsBySlot[Int(slot)] = .empty
@@ -358,13 +358,18 @@ public struct SearchIndex: Sendable {
             .sorted { browseKey(of: $0) < browseKey(of: $1) }
         try require(browseOrder == live, "browse order is not every live slot by (createdAtMs, product ID)")
         var lengthCounts = [Int](repeating: 0, count: fieldLengthCounts.count)
-        for (slot, lengths) in fieldLengthsBySlot.enumerated() where factsBySlot[slot].isLive {
+        for facts in factsBySlot where facts.isLive {
             for field in Field.allCases {
-                let length = Int((lengths >> (UInt64(field.rawValue) * 16)) & 0xFFFF)
+                let length = facts.length(field)
                 if length > 0 { lengthCounts[field.rawValue * Self.fieldLengthBuckets + min(length, Self.fieldLengthBuckets) - 1] += 1 }
             }
         }
         try require(lengthCounts == fieldLengthCounts, "field length counts out of step")
+        let lengthTotals = Field.allCases.map { field in
+            factsBySlot.reduce(Int64(0)) { $1.isLive ? $0 + Int64($1.length(field)) : $0 }
+        }
+        try require(lengthTotals == fieldLengthTotals, "field length totals out of step")
+        try require(factsBySlot.allSatisfy { $0.isLive || $0.fieldLengths == 0 }, "a free slot keeps field lengths")
     }
 }
 

@@ -82,13 +82,15 @@ struct SearchMatchScorer {
     /// The score of a one-word query's posting: `score(of:mask:in:)` without the cursors,
     /// in the same arithmetic (the saturated frequency times the alternative's scale, times
     /// the clause's weight).
-    func score(ofSingleTerm posting: SearchIndex.Posting, in index: SearchIndex) -> Double {
+    /// - Parameter facts: the posting's slot's facts, already read (they hold its field lengths).
+    func score(ofSingleTerm posting: SearchIndex.Posting, facts: SearchIndex.SlotFacts, in index: SearchIndex) -> Double {
         guard let clause = clauses.first, clauses.count == 1, clause.alternatives.count == 1 else {
             assertionFailure("a one-word score asked of a query of \(clauses.count) clauses")
             return 0
         }
         let alternative = alternatives[clause.alternatives.lowerBound]
-        return index.saturatedFrequency(posting, averages: averages) * alternative.scale * clause.weight
+        let saturated = SearchIndex.saturatedFrequency(posting.frequencies, fieldLengths: facts.fieldLengths, averages: averages)
+        return saturated * alternative.scale * clause.weight
     }
 
     /// Moves every cursor back to the start, for slots below the last one scored.
