@@ -62,16 +62,30 @@ public struct MallServices: Sendable {
     }
 }
 
+/// Every route of the API. `buildResponder` serves it, with the flash-sale purchase taken first.
 public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> {
+    makeRoutes(services).router
+}
+
+/// What `buildApplication` serves: the router, with a flash-sale purchase
+/// answered by a router that holds only that route (see `MallResponder`).
+public func buildResponder(_ services: MallServices) -> MallResponder {
+    let routes = makeRoutes(services)
+    return MallResponder(router: routes.router.buildResponder(), purchase: routes.purchase.buildResponder())
+}
+
+/// The API's router, and a router holding only the flash-sale purchase route
+/// with the same middlewares (the same values, added in the same order).
+private func makeRoutes(_ services: MallServices) -> (router: Router<MallRequestContext>, purchase: Router<MallRequestContext>) {
     let router = Router(context: MallRequestContext.self)
+    let purchaseRouter = Router(context: MallRequestContext.self)
     let routeMethods = RouteMethods()
-    if services.sandbox { router.middlewares.add(SandboxHeaderMiddleware()) }
     let engine = services.engine
     let protection = services.protection
-    // First, so error replies get the headers too.
-    router.middlewares.add(SecurityHeadersMiddleware(configuration: protection.headers))
-    router.middlewares.add(ErrorEnvelopeMiddleware())
-    router.middlewares.add(MethodNotAllowedMiddleware(routes: routeMethods))
+    // The one router-wide layer: 405s, error envelopes, security and sandbox headers.
+    let edge = EdgeMiddleware<MallRequestContext>(headers: protection.headers, sandbox: services.sandbox, routes: routeMethods)
+    router.middlewares.add(edge)
+    purchaseRouter.middlewares.add(edge)
     HealthController(engine: services.engine, metrics: services.metrics, archiveStatus: services.archiveStatus,
                      sandbox: services.sandbox).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
@@ -111,9 +125,11 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     seckill.addPublicRoutes(to: publicAPI)
     payments.addNotificationRoutes(to: api)
     // Per user: the limiters come after the token check.
-    let buyer = signed(api.group())
-        .add(middleware: AuthMiddleware(tokens: services.tokens, engine: services.engine, kind: .user))
-    seckill.addUserRoutes(to: buyer.group().add(middleware: limit(.fixed(.seckill))))
+    let buyerAuth = AuthMiddleware(tokens: services.tokens, engine: services.engine, kind: .user)
+    let buyer = signed(api.group()).add(middleware: buyerAuth)
+    let seckillLimit = limit(.fixed(.seckill))
+    seckill.addUserRoutes(to: buyer.group().add(middleware: seckillLimit))
+    seckill.addUserRoutes(to: signed(purchaseRouter.group("api/v1")).add(middleware: buyerAuth).add(middleware: seckillLimit))
     let buyerRest = buyer.group().add(middleware: limit(.byMethod))
     auth.addUserRoutes(to: buyerRest)
     ProfileController(engine: services.engine, phoneNumbers: services.phoneNumbers).addUserRoutes(to: buyerRest)
@@ -149,7 +165,7 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
     AdminStockLogController(reports: services.reports).addRoutes(to: backOffice)
     AdminStatsController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)
     routeMethods.record(router.routes.map { (path: $0.path.description, method: $0.method) })
-    return router
+    return (router, purchaseRouter)
 }
 
 public func buildApplication(
@@ -157,7 +173,7 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(services),
+        responder: buildResponder(services),
         configuration: .init(address: .hostname(host, port: port)),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger)

@@ -73,7 +73,7 @@ struct TestApp {
     }
 
     var application: some ApplicationProtocol {
-        Application(router: buildRouter(services))
+        Application(responder: buildResponder(services))
     }
 }
 

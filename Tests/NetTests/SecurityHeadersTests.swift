@@ -10,15 +10,17 @@ import Testing
 
 @Suite("SecurityHeaders")
 struct SecurityHeadersTests {
-    /// The headers middleware first, as `buildRouter` is to add it, then the real docs routes and two API-like routes.
+    /// The edge middleware, as `buildRouter` adds it, then the real docs routes and two API-like routes.
     static func router(_ configuration: SecurityHeadersConfiguration = SecurityHeadersConfiguration()) -> Router<MallRequestContext> {
         let router = Router(context: MallRequestContext.self)
-        router.middlewares.add(SecurityHeadersMiddleware(configuration: configuration))
-        router.middlewares.add(ErrorEnvelopeMiddleware())
+        router.middlewares.add(EdgeMiddleware(headers: configuration))
         OpenAPIController().addRoutes(to: router)
         router.get("api/v1/ping") { _, _ in Envelope(Empty()) }
         router.get("api/v1/banner") { _, _ in Response(status: .ok, headers: [.server: "leaky/1.0"]) }
         router.get("api/v1/forbidden") { _, _ -> Envelope<Empty> in throw APIError(.forbidden) }
+        router.get("api/v1/framed") { _, _ in
+            Response(status: .ok, headers: [.xFrameOptions: "SAMEORIGIN", .referrerPolicy: "origin", .contentType: "text/plain"])
+        }
         return router
     }
 
@@ -39,6 +41,21 @@ struct SecurityHeadersTests {
             }
             #expect(try await Self.fields("/api/v1/forbidden", client).0 == .forbidden)
             #expect(try await Self.fields("/api/v1/no-such-route", client).0 == .notFound)
+        }
+    }
+
+    @Test("a reply that sets one of these headers itself ends with one copy, the server's value, and keeps its others")
+    func repliesSettingTheHeaders() async throws {
+        try await Application(router: Self.router()).test(.router) { client in
+            let (status, headers, _) = try await Self.fields("/api/v1/framed", client)
+            #expect(status == .ok)
+            #expect(headers[values: .xFrameOptions] == ["DENY"])
+            #expect(headers[values: .referrerPolicy] == ["no-referrer"])
+            #expect(headers[values: .xContentTypeOptions] == ["nosniff"])
+            #expect(headers[.contentType] == "text/plain")
+            // The plain path appends: still one copy of each.
+            let ping = try await Self.fields("/api/v1/ping", client).1
+            #expect(ping[values: .xFrameOptions] == ["DENY"] && ping[values: .xContentTypeOptions] == ["nosniff"])
         }
     }
 

@@ -13,7 +13,9 @@ extension HTTPField.Name {
 /// Labels every reply of a sandbox server, so a client (or a person reading a
 /// capture) can never mistake a sandbox login or payment for a real one
 /// (DESIGN "External services"). Added first, outside every other middleware,
-/// so errors, 404s and 405s carry it too.
+/// so errors and 404s carry it too. For routers without `EdgeMiddleware`
+/// (the listener that answers during recovery); `EdgeMiddleware` adds the
+/// header itself on the API's router.
 public struct SandboxHeaderMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 

@@ -18,48 +18,55 @@ public struct SecurityHeadersConfiguration: Sendable, Equatable {
     }
 }
 
-/// Adds the headers every response carries, and drops `Server`:
+/// The headers every response carries, and the `Server` header none does:
 ///
 /// - `X-Content-Type-Options: nosniff`: a JSON body is never run as a script or page;
 /// - `Referrer-Policy: no-referrer`: paths, which hold ids, do not leak to other sites;
 /// - `X-Frame-Options: DENY`: no page of the server is framed (clickjacking);
 /// - `Content-Security-Policy` on `/docs`, the one HTML page (see `DocsContentSecurityPolicy`);
-/// - `Strict-Transport-Security` only when `isBehindHTTPS`.
+/// - `Strict-Transport-Security` only when `isBehindHTTPS`;
+/// - `X-Mall-Sandbox: 1` on a sandbox server (DESIGN "External services").
 ///
-/// Add it to the router first, before `ErrorEnvelopeMiddleware`, so error
-/// replies carry the headers too. Hummingbird adds `Server` itself after
-/// every middleware when the application is configured with a `serverName`;
-/// `buildApplication` sets none, so no banner names the software.
-public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    let headers: HTTPFields
-    let docsHeaders: HTTPFields
+/// Hummingbird adds `Server` itself after every middleware when the
+/// application is configured with a `serverName`; `buildApplication` sets
+/// none, so no banner names the software.
+struct SecurityHeaders: Sendable {
+    let fields: HTTPFields
+    let docsFields: HTTPFields
 
     /// The page the docs CSP applies to.
     static var docsPath: String { "/docs" }
 
-    public init(configuration: SecurityHeadersConfiguration = SecurityHeadersConfiguration()) {
-        var headers: HTTPFields = [
+    init(configuration: SecurityHeadersConfiguration, sandbox: Bool) {
+        var fields: HTTPFields = [
             .xContentTypeOptions: "nosniff",
             .referrerPolicy: "no-referrer",
             .xFrameOptions: "DENY",
         ]
         if configuration.isBehindHTTPS {
             let maxAge = max(configuration.hstsMaxAgeSeconds, 0)
-            headers[.strictTransportSecurity] = "max-age=\(maxAge)" + (configuration.hstsIncludesSubdomains ? "; includeSubDomains" : "")
+            fields[.strictTransportSecurity] = "max-age=\(maxAge)" + (configuration.hstsIncludesSubdomains ? "; includeSubDomains" : "")
         }
-        self.headers = headers
-        var docsHeaders = headers
-        docsHeaders[.contentSecurityPolicy] = DocsContentSecurityPolicy.value
-        self.docsHeaders = docsHeaders
+        if sandbox { fields[.mallSandbox] = "1" }
+        self.fields = fields
+        var docsFields = fields
+        docsFields[.contentSecurityPolicy] = DocsContentSecurityPolicy.value
+        self.docsFields = docsFields
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
-        let isDocs = request.uri.path == Self.docsPath || request.uri.path == Self.docsPath + "/"
-        for field in isDocs ? docsHeaders : headers {
-            response.headers[field.name] = field.value
+    func apply(to response: inout Response, path: String) {
+        let isDocs = path == Self.docsPath || path == Self.docsPath + "/"
+        let ours = isDocs ? docsFields : fields
+        // The usual reply holds none of these names: one pass to tell, then one append.
+        // Setting each field by name would search the reply's fields once per name.
+        let overlaps = response.headers.contains { field in
+            field.name == .server || ours.contains { $0.name == field.name }
         }
+        guard overlaps else {
+            response.headers.append(contentsOf: ours)
+            return
+        }
+        for field in ours { response.headers[field.name] = field.value }
         response.headers[.server] = nil
-        return response
     }
 }

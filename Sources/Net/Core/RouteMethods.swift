@@ -2,34 +2,16 @@ import HTTPTypes
 import Hummingbird
 import Synchronization
 
-/// A path the router serves, asked with a method it does not serve, answers
-/// 405 with an `Allow` header listing the methods it does serve (RFC 9110
-/// §15.5.6), not 404: the client has the right path and the wrong method.
-///
-/// Hummingbird answers both cases with the same not-found error, so this
-/// middleware, added to the router before any route, tells them apart by
-/// matching the path against the router's own routes.
-struct MethodNotAllowedMiddleware: RouterMiddleware {
-    typealias Context = MallRequestContext
-    let routes: RouteMethods
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as HTTPError where error.status == .notFound {
-            guard let allowed = routes.methods(servingPath: request.uri.path), !allowed.contains(request.method) else {
-                throw error
-            }
-            let list = allowed.map(\.rawValue).joined(separator: ", ")
-            throw APIError(.methodNotAllowed, "\(request.method.rawValue) is not served on this path; it serves \(list)",
-                           headers: [.allow: list])
-        }
-    }
-}
-
 /// The methods each route path serves. `buildRouter` records them once every
 /// route is added, before the server starts; requests read them only on the
 /// not-found path, so the `Mutex` is never contended in normal traffic.
+///
+/// A path the router serves, asked with a method it does not serve, answers
+/// 405 with an `Allow` header listing the methods it does serve (RFC 9110
+/// §15.5.6), not 404: the client has the right path and the wrong method.
+/// Hummingbird answers both cases with the same not-found error, so
+/// `EdgeMiddleware` tells them apart by matching the path against the
+/// router's own routes (`methodNotAllowed`).
 final class RouteMethods: Sendable {
     private struct Route {
         /// Path segments; nil is a capture (`:id`), which matches any one segment.
@@ -54,6 +36,15 @@ final class RouteMethods: Sendable {
         }
         let recorded = order.compactMap { byPath[$0] }
         table.withLock { $0 = recorded }
+    }
+
+    /// The 405 for `request`, when its path is served with other methods only; nil when the path is
+    /// served with its method (the not-found came from the handler) or not at all.
+    func methodNotAllowed(_ request: Request) -> APIError? {
+        guard let allowed = methods(servingPath: request.uri.path), !allowed.contains(request.method) else { return nil }
+        let list = allowed.map(\.rawValue).joined(separator: ", ")
+        return APIError(.methodNotAllowed, "\(request.method.rawValue) is not served on this path; it serves \(list)",
+                        headers: [.allow: list])
     }
 
     /// The methods of the route `path` resolves to, or nil when no route has
