@@ -68,24 +68,22 @@ public func buildRouter(_ services: MallServices) -> Router<MallRequestContext> 
 }
 
 /// What `buildApplication` serves: the router, with a flash-sale purchase
-/// answered by a router that holds only that route (see `MallResponder`).
+/// dispatched without it (see `MallResponder`).
 public func buildResponder(_ services: MallServices) -> MallResponder {
     let routes = makeRoutes(services)
-    return MallResponder(router: routes.router.buildResponder(), purchase: routes.purchase.buildResponder())
+    return MallResponder(router: routes.router.buildResponder(), purchase: routes.purchase)
 }
 
-/// The API's router, and a router holding only the flash-sale purchase route
-/// with the same middlewares (the same values, added in the same order).
-private func makeRoutes(_ services: MallServices) -> (router: Router<MallRequestContext>, purchase: Router<MallRequestContext>) {
+/// The API's router, and the flash-sale purchase route's responder: the same
+/// middleware values, in the same order, as the routed endpoint has.
+private func makeRoutes(_ services: MallServices) -> (router: Router<MallRequestContext>, purchase: any HTTPResponder<MallRequestContext>) {
     let router = Router(context: MallRequestContext.self)
-    let purchaseRouter = Router(context: MallRequestContext.self)
     let routeMethods = RouteMethods()
     let engine = services.engine
     let protection = services.protection
     // The one router-wide layer: 405s, error envelopes, security and sandbox headers.
     let edge = EdgeMiddleware<MallRequestContext>(headers: protection.headers, sandbox: services.sandbox, routes: routeMethods)
     router.middlewares.add(edge)
-    purchaseRouter.middlewares.add(edge)
     HealthController(engine: services.engine, metrics: services.metrics, archiveStatus: services.archiveStatus,
                      sandbox: services.sandbox).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
@@ -97,8 +95,10 @@ private func makeRoutes(_ services: MallServices) -> (router: Router<MallRequest
     /// `group` behind request signing when it is on; off, the group has no signing layer at all
     /// (one that only passes requests on still costs every request a middleware call).
     func signed(_ group: RouterGroup<MallRequestContext>, bodyBytesMax: Int? = nil) -> RouterGroup<MallRequestContext> {
-        guard let verifier = protection.signing else { return group }
-        return group.add(middleware: RequestSignatureMiddleware(verifier: verifier, bodyBytesMax: bodyBytesMax))
+        signing(bodyBytesMax: bodyBytesMax).map { group.add(middleware: $0) } ?? group
+    }
+    func signing(bodyBytesMax: Int? = nil) -> RequestSignatureMiddleware<MallRequestContext>? {
+        protection.signing.map { RequestSignatureMiddleware(verifier: $0, bodyBytesMax: bodyBytesMax) }
     }
 
     let auth = AuthController(engine: services.engine, tokens: services.tokens, login: services.login,
@@ -129,7 +129,12 @@ private func makeRoutes(_ services: MallServices) -> (router: Router<MallRequest
     let buyer = signed(api.group()).add(middleware: buyerAuth)
     let seckillLimit = limit(.fixed(.seckill))
     seckill.addUserRoutes(to: buyer.group().add(middleware: seckillLimit))
-    seckill.addUserRoutes(to: signed(purchaseRouter.group("api/v1")).add(middleware: buyerAuth).add(middleware: seckillLimit))
+    // The purchase as the routed endpoint has it: edge, signing, auth, limit, handler.
+    let purchaseMiddlewares: [any RouterMiddleware<MallRequestContext>] =
+        [edge] + (signing().map { [$0] } ?? []) + [buyerAuth, seckillLimit]
+    let purchase = MiddlewareChain.responder(purchaseMiddlewares, around: CallbackResponder { request, context in
+        try await seckill.purchase(request, context: context).response(from: request, context: context)
+    })
     let buyerRest = buyer.group().add(middleware: limit(.byMethod))
     auth.addUserRoutes(to: buyerRest)
     ProfileController(engine: services.engine, phoneNumbers: services.phoneNumbers).addUserRoutes(to: buyerRest)
@@ -165,7 +170,7 @@ private func makeRoutes(_ services: MallServices) -> (router: Router<MallRequest
     AdminStockLogController(reports: services.reports).addRoutes(to: backOffice)
     AdminStatsController(reports: services.reports, nowMs: { engine.nowMs }).addRoutes(to: backOffice)
     routeMethods.record(router.routes.map { (path: $0.path.description, method: $0.method) })
-    return (router, purchaseRouter)
+    return (router, purchase)
 }
 
 public func buildApplication(

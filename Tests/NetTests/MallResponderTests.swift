@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -8,18 +9,20 @@ import Testing
 
 @Suite("MallResponder: the flash-sale purchase outside the API's trie")
 struct MallResponderTests {
-    @Test("only the exact purchase path shape is taken out of the API's router")
+    @Test("only the exact purchase path shape is taken out of the API's router, its id segment as the parameter")
     func purchasePathShape() {
-        for path in ["/api/v1/seckill/activities/1/orders", "/api/v1/seckill/activities/abc/orders",
-                     "/api/v1/seckill/activities/%2F/orders", "/api/v1/seckill/activities/18446744073709551616/orders"] {
-            #expect(MallResponder.isPurchasePath(path), "\(path)")
+        for (path, id) in [("/api/v1/seckill/activities/1/orders", "1"), ("/api/v1/seckill/activities/abc/orders", "abc"),
+                           ("/api/v1/seckill/activities/%2F/orders", "%2F"),
+                           ("/api/v1/seckill/activities/18446744073709551616/orders", "18446744073709551616"),
+                           ("/api/v1/seckill/activities/秒杀/orders", "秒杀")] {
+            #expect(MallResponder.purchaseActivityID(in: path) == id[...], "\(path)")
         }
         for path in ["", "/", "/api/v1/seckill/activities/1/orders/", "/api/v1/seckill/activities//orders",
                      "/api/v1/seckill/activities/orders", "/api/v1/seckill/activities/1/2/orders",
                      "/api/v1/seckill/activities/1/orders/x", "/API/v1/seckill/activities/1/orders",
                      "/api/v1/seckill/activities/1/order", "api/v1/seckill/activities/1/orders",
                      "/api/v1/seckill/activities/1orders", "/api/v1/seckill/activities/1/ordersx"] {
-            #expect(!MallResponder.isPurchasePath(path), "\(path)")
+            #expect(MallResponder.purchaseActivityID(in: path) == nil, "\(path)")
         }
     }
 
@@ -87,6 +90,40 @@ struct MallResponderTests {
             try await record(.get, "/api/v1/orders", token: alice)
             return seen
         }
+    }
+
+    @Test("with request signing on, the purchase is checked for a signature as the routed endpoint is")
+    func signingOn() async throws {
+        let app = try await TestApp.make()
+        var services = app.services
+        let clock = ManualClock(nowMs: RequestSignatureTests.startMs)
+        services.protection.signing = try RequestSignatureVerifier(
+            configuration: .init(isEnabled: true, keyBytes: RequestSignatureTests.keyBytes), nowMs: { clock.nowMs() })
+        let path = "/api/v1/seckill/activities/1/orders"
+        let body = #"{"skuId":"1"}"#
+        func replies(_ application: some ApplicationProtocol) async throws -> [Seen] {
+            try await application.test(.router) { client in
+                var seen: [Seen] = []
+                // Unsigned, then signed (the signature holds; the token check comes next and refuses).
+                for headers in [[.contentType: "application/json"],
+                                RequestSignatureTests.signedHeaders(.post, path, body: body)] as [HTTPFields] {
+                    seen.append(try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body)) {
+                        let reply = try Reply($0)
+                        return Seen(status: reply.status, code: reply.code, message: reply.message, dataKeys: [], headers: [])
+                    })
+                }
+                return seen
+            }
+        }
+        let viaRouter = try await replies(Application(router: buildRouter(services)))
+        // A fresh nonce cache for the second server: the same nonce would otherwise be refused as a replay.
+        services.protection.signing = try RequestSignatureVerifier(
+            configuration: .init(isEnabled: true, keyBytes: RequestSignatureTests.keyBytes), nowMs: { clock.nowMs() })
+        let viaResponder = try await replies(Application(responder: buildResponder(services)))
+        #expect(viaRouter == viaResponder)
+        #expect(viaResponder.map(\.status) == [401, 401])
+        #expect(viaResponder.first?.message != viaResponder.last?.message, "the first is refused by signing, the second by auth")
+        await app.close()
     }
 
     @Test("every purchase reply, refusals and near-miss paths included, is the one the API's router gives")
