@@ -317,7 +317,9 @@ extension SearchIndex {
     /// `SlotFacts.empty`, not live, for a slot past the array), in order. The facts of the next
     /// `readAheadWidth` positions are first copied in a loop that does nothing else, so that
     /// their cache misses overlap: read one candidate at a time, behind its filtering and
-    /// scoring, the miss on its facts was 70 % of admitting it.
+    /// scoring, the miss on its facts was 70 % of admitting it. Callers read the slot again
+    /// from the position: carrying it in the buffer too (48-byte entries) measured slower
+    /// (100,000 × 1 CPU p99 0.96 against 0.63 ms).
     @inline(__always)
     func forEachReadingAhead(count: Int, slot: (Int) -> UInt32, _ body: (Int, SlotFacts) -> Void) {
         factsBySlot.withUnsafeBufferPointer { factsBySlot in
