@@ -9,7 +9,7 @@ import WAL
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks that scripts/bench runs and docs/benchmarks.md reports.",
-        subcommands: [EngineBench.self, RecoveryBench.self, ExpiryBench.self, MemoryBench.self, ArchiveBench.self, HelloServer.self, HTTPSetup.self, SearchBench.self])
+        subcommands: [EngineBench.self, DurableFloorBench.self, RecoveryBench.self, ExpiryBench.self, MemoryBench.self, ArchiveBench.self, HelloServer.self, HTTPSetup.self, SearchBench.self])
 }
 
 /// Latencies of one run, in nanoseconds.
@@ -87,6 +87,7 @@ struct EngineBench: AsyncParsableCommand {
         let userIDs = registered
         let perBuyer = purchases / buyers
         let clock = ContinuousClock()
+        let cpuBefore = processCPUSeconds()
         let start = clock.now
         let samples = try await withThrowingTaskGroup(of: LatencySample.self) { group in
             for userID in userIDs {
@@ -105,14 +106,16 @@ struct EngineBench: AsyncParsableCommand {
             for try await sample in group { all.nanoseconds += sample.nanoseconds }
             return all
         }
-        let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = (clock.now - start).seconds
+        let cpu = processCPUSeconds() - cpuBefore
         let statistics = engine.walStatistics
         await engine.close()
         let label = fsync == .always ? "fsync=always" : "fsync=none (NOT DURABLE)"
-        print(String(format: "engine seckill %@: %d purchases by %d buyers in %.2f s = %.0f purchases/s; p50 %.3f ms, p99 %.3f ms; %@",
-                     label, samples.nanoseconds.count, buyers, seconds, Double(samples.nanoseconds.count) / seconds,
-                     samples.percentileMs(0.5), samples.percentileMs(0.99), "\(statistics)"))
+        let count = samples.nanoseconds.count
+        print(String(format: "engine seckill %@: %d purchases by %d buyers in %.2f s = %.0f purchases/s; p50 %.3f ms, p99 %.3f ms; "
+                     + "CPU %.2f s = %.2f us per purchase; %@",
+                     label, count, buyers, seconds, Double(count) / seconds, samples.percentileMs(0.5),
+                     samples.percentileMs(0.99), cpu, cpu * 1e6 / Double(max(count, 1)), "\(statistics)"))
     }
 }
 

@@ -2,26 +2,38 @@ import ArgumentParser
 import AsyncHTTPClient
 import Engine
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
 import NIOFoundationEssentialsCompat
 import NIOHTTP1
+import WAL
 
 /// The ceiling the HTTP benchmark is compared with: Hummingbird answering a
 /// constant, in the same build, on the same machine.
+///
+/// `--shape purchase` and `--durable-dir` take it, one step at a time, towards what a flash-sale
+/// purchase must do at the least, with no mall code in between: read the purchase's request
+/// body and answer with a purchase's status, headers and body size; then, before answering, log
+/// one purchase-sized record to a WAL (fsync always) and wait until it is durable. Driven by the
+/// same wrk script and request bytes as the flash sale, these are the floors its ratio to the
+/// hello world is made of (`scripts/bench http-floor`).
 struct HelloServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hello-server", abstract: "Serve a constant JSON reply on every route (the HTTP ceiling).")
     @Option var host = "127.0.0.1"
     @Option var port = 8081
+    @Option(help: "hello: a 73-byte reply; purchase: the request body is read, and the reply has a purchase's status, headers and size.")
+    var shape: Shape = .hello
+    @Option(help: "Before each reply, log a 120-byte record to a WAL in this directory (fsync always) and wait until it is durable.")
+    var durableDir: String?
+
+    enum Shape: String, ExpressibleByArgument { case hello, purchase }
 
     func run() async throws {
         let router = Router()
-        let body = ByteBuffer(string: #"{"code":200,"message":"success","data":{"hello":"world"},"timestamp":0}"#)
-        let reply: @Sendable (Request, BasicRequestContext) async throws -> Response = { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
-        }
+        let reply = try makeReply()
         router.get("/", use: reply)
         router.post("/", use: reply)
         router.get("**", use: reply)
@@ -30,6 +42,40 @@ struct HelloServer: AsyncParsableCommand {
                               logger: Logger(label: "hello"))
         try await app.runService()
     }
+
+    private func makeReply() throws -> @Sendable (Request, BasicRequestContext) async throws -> Response {
+        let wal = try durableDir.map { directory in try WALWriter.open(WALConfiguration(directory: directory)).0 }
+        let record = [UInt8](repeating: 0x5A, count: 120)
+        switch shape {
+        case .hello:
+            let body = ByteBuffer(string: #"{"code":200,"message":"success","data":{"hello":"world"},"timestamp":0}"#)
+            return { _, _ in
+                if let wal { try await wal.waitDurable(try wal.enqueue(typeTag: 1, version: 1, timestampMs: 0, payload: record)) }
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+            }
+        case .purchase:
+            let body = ByteBuffer(string: Self.purchaseReply)
+            var fields: HTTPFields = [.contentType: "application/json; charset=utf-8", .xContentTypeOptions: "nosniff"]
+            for (name, value) in [("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "DENY"), ("X-Mall-Sandbox", "1")] {
+                guard let field = HTTPField.Name(name) else { throw ValidationError("bad header name \(name)") }
+                fields[field] = value
+            }
+            let headers = fields
+            return { request, _ in
+                _ = try await request.body.collect(upTo: 4096)
+                if let wal { try await wal.waitDurable(try wal.enqueue(typeTag: 1, version: 1, timestampMs: 0, payload: record)) }
+                return Response(status: .created, headers: headers, body: .init(byteBuffer: body))
+            }
+        }
+    }
+
+    /// A flash-sale purchase's reply as the server sends it (519 bytes).
+    static let purchaseReply = #"{"code":200,"message":"success","data":{"id":"117729289432137728","orderId":"117729289432137728","#
+        + #""orderNo":"2026120417463392300000","userId":"117729289431089152","status":"pending_payment","#
+        + #""activityId":"117729289430958080","items":[{"productId":"117729289430630400","skuId":"117729289430630401","#
+        + #""productName":"bench product","skuName":"bench sku","unitPriceFen":50,"quantity":1}],"totalFen":50,"#
+        + #""payAmountFen":50,"createdAt":"2026-12-04T17:46:33.923Z","payDeadline":"2026-12-04T18:01:33.923Z"},"#
+        + #""timestamp":1796406393924}"#
 }
 
 /// Prepares a running server for the wrk flash-sale benchmark: a product, a
