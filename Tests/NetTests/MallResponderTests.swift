@@ -15,15 +15,29 @@ struct MallResponderTests {
                            ("/api/v1/seckill/activities/%2F/orders", "%2F"),
                            ("/api/v1/seckill/activities/18446744073709551616/orders", "18446744073709551616"),
                            ("/api/v1/seckill/activities/秒杀/orders", "秒杀")] {
-            #expect(MallResponder.purchaseActivityID(in: path) == id[...], "\(path)")
+            #expect(MallResponder.purchaseActivityID(in: path[...]) == id[...], "\(path)")
         }
         for path in ["", "/", "/api/v1/seckill/activities/1/orders/", "/api/v1/seckill/activities//orders",
                      "/api/v1/seckill/activities/orders", "/api/v1/seckill/activities/1/2/orders",
                      "/api/v1/seckill/activities/1/orders/x", "/API/v1/seckill/activities/1/orders",
                      "/api/v1/seckill/activities/1/order", "api/v1/seckill/activities/1/orders",
                      "/api/v1/seckill/activities/1orders", "/api/v1/seckill/activities/1/ordersx"] {
-            #expect(MallResponder.purchaseActivityID(in: path) == nil, "\(path)")
+            #expect(MallResponder.purchaseActivityID(in: path[...]) == nil, "\(path)")
         }
+    }
+
+    @Test("a request's target path is what its URI's path is, for every form of target")
+    func targetPathIsTheURIPath() {
+        for target in ["/", "/docs", "/docs/", "/docs?x=1", "/a/b?q=1&r=2", "/a?", "/?x", "/a#frag", "/a?b#c", "/a%2Fb?x=/y",
+                       "//a", "/秒杀?x=1", "http://host/docs?x=1", "http://host:8080/api/v1/seckill/activities/1/orders",
+                       "http://host", "*", "docs", "", "?x=1"] {
+            let request = Request(head: HTTPRequest(method: .get, scheme: nil, authority: nil, path: target, headerFields: [:]),
+                                  body: .init(buffer: ByteBuffer()))
+            #expect(request.targetPath == request.uri.path[...], "\(target)")
+        }
+        let noTarget = Request(head: HTTPRequest(method: .get, scheme: nil, authority: nil, path: nil, headerFields: [:]),
+                               body: .init(buffer: ByteBuffer()))
+        #expect(noTarget.targetPath == noTarget.uri.path[...])
     }
 
     @Test("the router registers the purchase route under the path the responder takes")

@@ -28,6 +28,8 @@ public struct User: Sendable, Equatable {
 
     /// - Complexity: O(1) for the newest order, O(n) at worst.
     mutating func insertOrder(_ orderID: UInt64) {
+        // The usual case, the newest order: `insert(at: endIndex)` goes through `replaceSubrange`.
+        guard let last = orderIDs.last, last > orderID else { return orderIDs.append(orderID) }
         var index = orderIDs.endIndex
         while index > orderIDs.startIndex, orderIDs[index - 1] > orderID { index -= 1 }
         orderIDs.insert(orderID, at: index)

@@ -148,16 +148,26 @@ extension MallEngine {
         var batch: [SeckillPurchase] = []
         while inbox.take(into: &batch) {
             let taken = await shard.takeSeckill(batch)
-            var accepted: [SeckillPurchase] = []
-            accepted.reserveCapacity(batch.count)
-            for (purchase, refusal) in zip(batch, taken.refusals) {
-                if let refusal {
-                    purchase.continuation.resume(returning: .failure(refusal))
-                } else {
-                    accepted.append(purchase)
+            let accepted: [SeckillPurchase]
+            if !taken.refusals.contains(where: { $0 != nil }) {
+                // The usual batch, all taken, is handed on whole: copying each purchase out
+                // retained and released its names. A fresh buffer of its size replaces it.
+                accepted = batch
+                batch = []
+                batch.reserveCapacity(accepted.count)
+            } else {
+                var kept: [SeckillPurchase] = []
+                kept.reserveCapacity(batch.count)
+                for (purchase, refusal) in zip(batch, taken.refusals) {
+                    if let refusal {
+                        purchase.continuation.resume(returning: .failure(refusal))
+                    } else {
+                        kept.append(purchase)
+                    }
                 }
+                accepted = kept
+                batch.removeAll(keepingCapacity: true)
             }
-            batch.removeAll(keepingCapacity: true)
             if let lastLSN = taken.lastLSN {
                 let purchases = accepted
                 Task { await self.completeSeckill(purchases, through: lastLSN, on: shard) }

@@ -34,7 +34,7 @@ public struct EdgeMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             response = errorResponse(for: error, request: request, context: context)
         }
-        headers.apply(to: &response, path: request.uri.path)
+        headers.apply(to: &response, path: request.targetPath)
         return response
     }
 

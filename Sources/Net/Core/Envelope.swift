@@ -38,8 +38,11 @@ public struct Envelope<Payload: Encodable & Sendable>: ResponseGenerator, Sendab
         } else {
             bytes = Array(try EnvelopeCoding.encoder.encode(Body(code: code, message: message, data: data, timestamp: timestamp)))
         }
-        var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
+        var fields = Envelopes.fields
+        if !headers.isEmpty {
+            fields = headers
+            fields[.contentType] = Envelopes.contentType
+        }
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
@@ -67,6 +70,13 @@ public struct ErrorDetail: Encodable, Sendable {
 
 public struct Empty: Codable, Sendable {
     public init() {}
+}
+
+/// What every envelope shares, whatever its payload.
+enum Envelopes {
+    static let contentType = "application/json; charset=utf-8"
+    /// An envelope's headers when it adds none: made once, so a reply shares them instead of allocating its own.
+    static let fields: HTTPFields = [.contentType: contentType]
 }
 
 enum EnvelopeCoding {

@@ -32,6 +32,7 @@ struct FlatJSONObject {
             guard reader.atEnd else { return nil }
             return
         }
+        fields.reserveCapacity(Self.fieldsMax)   // one allocation, not one per growth
         while true {
             guard fields.count < Self.fieldsMax, let key = reader.string() else { return nil }
             guard !fields.contains(where: { $0.key == key }) else { return nil }

@@ -22,7 +22,7 @@ public struct MallResponder: HTTPResponder {
     static let purchasePath = "/api/v1/seckill/activities/{id}/orders"
 
     public func respond(to request: Request, context: Context) async throws -> Response {
-        if request.method == .post, let id = Self.purchaseActivityID(in: request.uri.path) {
+        if request.method == .post, let id = Self.purchaseActivityID(in: request.targetPath) {
             var context = context
             context.coreContext.parameters = [Self.idParameter: id]
             context.coreContext.endpointPath.value = Self.purchasePath
@@ -36,7 +36,7 @@ public struct MallResponder: HTTPResponder {
     /// The `{id}` segment when `path` is `/api/v1/seckill/activities/` + one non-empty segment
     /// + `/orders`, exactly; nil for anything else (a trailing slash, an empty or extra segment),
     /// which the API's router, knowing every other route, answers.
-    static func purchaseActivityID(in path: String) -> Substring? {
+    static func purchaseActivityID(in path: Substring) -> Substring? {
         let prefix = "/api/v1/seckill/activities/".utf8
         let suffix = "/orders".utf8
         let bytes = path.utf8
@@ -62,6 +62,22 @@ struct MiddlewareChain: HTTPResponder {
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        try await middleware.handle(request, context: context, next: next.respond(to:context:))
+        // A closure, not `next.respond(to:context:)`: the partially applied method of an
+        // existential boxed a copy of it on the heap on every request.
+        let next = self.next
+        return try await middleware.handle(request, context: context) { request, context in
+            try await next.respond(to: request, context: context)
+        }
+    }
+}
+
+extension Request {
+    /// `uri.path` without building a String for the usual origin-form target (`/a/b?q`): the
+    /// bytes of the target before its `?`, which is what `URI` takes as the path of a target
+    /// starting with `/`. Any other form (absolute-form, `*`) is left to `URI`'s parser.
+    var targetPath: Substring {
+        guard let target = head.path, target.utf8.first == UInt8(ascii: "/") else { return Substring(uri.path) }
+        guard let query = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target[...] }
+        return target[..<query]
     }
 }

@@ -33,6 +33,8 @@ public struct SecurityHeadersConfiguration: Sendable, Equatable {
 struct SecurityHeaders: Sendable {
     let fields: HTTPFields
     let docsFields: HTTPFields
+    /// An envelope's reply: `Envelopes.fields` then `fields`.
+    let envelopeFields: HTTPFields
 
     /// The page the docs CSP applies to.
     static var docsPath: String { "/docs" }
@@ -52,10 +54,17 @@ struct SecurityHeaders: Sendable {
         var docsFields = fields
         docsFields[.contentSecurityPolicy] = DocsContentSecurityPolicy.value
         self.docsFields = docsFields
+        envelopeFields = Envelopes.fields + fields
     }
 
-    func apply(to response: inout Response, path: String) {
+    func apply(to response: inout Response, path: Substring) {
         let isDocs = path == Self.docsPath || path == Self.docsPath + "/"
+        // An envelope's reply carries only its content type: it gets the fields made for it at start,
+        // shared, not a copy grown by appending.
+        if !isDocs, response.headers.count == 1, response.headers[.contentType] == Envelopes.contentType {
+            response.headers = envelopeFields
+            return
+        }
         let ours = isDocs ? docsFields : fields
         // The usual reply holds none of these names: one pass to tell, then one append.
         // Setting each field by name would search the reply's fields once per name.
