@@ -59,6 +59,27 @@ struct SecurityHeadersTests {
         }
     }
 
+    @Test("an envelope's reply gets the prebuilt set: the fields the general path gives, in its order; /docs still gets its CSP")
+    func envelopeRepliesGetTheSameFields() throws {
+        let extra = try #require(HTTPField.Name("X-Probe"))
+        for configuration in [SecurityHeadersConfiguration(), SecurityHeadersConfiguration(isBehindHTTPS: true)] {
+            for sandbox in [false, true] {
+                let headers = SecurityHeaders(configuration: configuration, sandbox: sandbox)
+                for path in ["/api/v1/ping", "/", "/docs", "/docs/", "/docsx"] {
+                    var envelope = Response(status: .ok, headers: Envelopes.fields)
+                    headers.apply(to: &envelope, path: path[...])
+                    // One more field of the reply's own sends it down the general path; without it, the same fields.
+                    var general = Response(status: .ok, headers: [.contentType: Envelopes.contentType, extra: "1"])
+                    headers.apply(to: &general, path: path[...])
+                    general.headers[extra] = nil
+                    #expect(Array(envelope.headers) == Array(general.headers), "\(path) sandbox \(sandbox)")
+                    #expect((envelope.headers[.contentSecurityPolicy] != nil) == ["/docs", "/docs/"].contains(path), "\(path)")
+                    #expect(envelope.headers[.mallSandbox] == (sandbox ? "1" : nil))
+                }
+            }
+        }
+    }
+
     @Test("/docs alone gets a CSP, allowing exactly its own inline script and style and fetches to this server")
     func docsPolicy() async throws {
         try await Application(router: Self.router()).test(.router) { client in
