@@ -16,7 +16,8 @@ import WAL
 /// `--shape purchase` and `--durable-dir` take it, one step at a time, towards what a flash-sale
 /// purchase must do at the least, with no mall code in between: read the purchase's request
 /// body and answer with a purchase's status, headers and body size; then, before answering, log
-/// one purchase-sized record to a WAL (fsync always) and wait until it is durable. Driven by the
+/// one purchase-sized record to a WAL (fsync always) and wait until it is durable, in batches
+/// as the engine waits for purchases (`BatchedDurableWaits`). Driven by the
 /// same wrk script and request bytes as the flash sale, these are the floors its ratio to the
 /// hello world is made of (`scripts/bench http-floor`).
 struct HelloServer: AsyncParsableCommand {
@@ -26,7 +27,7 @@ struct HelloServer: AsyncParsableCommand {
     @Option var port = 8081
     @Option(help: "hello: a 73-byte reply; purchase: the request body is read, and the reply has a purchase's status, headers and size.")
     var shape: Shape = .hello
-    @Option(help: "Before each reply, log a 120-byte record to a WAL in this directory (fsync always) and wait until it is durable.")
+    @Option(help: "Before each reply, log a 120-byte record to a WAL in this directory (fsync always) and wait until it is durable, batched as the engine batches purchases.")
     var durableDir: String?
 
     enum Shape: String, ExpressibleByArgument { case hello, purchase }
@@ -44,13 +45,14 @@ struct HelloServer: AsyncParsableCommand {
     }
 
     private func makeReply() throws -> @Sendable (Request, BasicRequestContext) async throws -> Response {
-        let wal = try durableDir.map { directory in try WALWriter.open(WALConfiguration(directory: directory)).0 }
-        let record = [UInt8](repeating: 0x5A, count: 120)
+        let durable = try durableDir.map { directory in
+            BatchedDurableWaits(wal: try WALWriter.open(WALConfiguration(directory: directory)).0, recordBytes: 120)
+        }
         switch shape {
         case .hello:
             let body = ByteBuffer(string: #"{"code":200,"message":"success","data":{"hello":"world"},"timestamp":0}"#)
             return { _, _ in
-                if let wal { try await wal.waitDurable(try wal.enqueue(typeTag: 1, version: 1, timestampMs: 0, payload: record)) }
+                try await durable?.wait()
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
             }
         case .purchase:
@@ -63,7 +65,7 @@ struct HelloServer: AsyncParsableCommand {
             let headers = fields
             return { request, _ in
                 _ = try await request.body.collect(upTo: 4096)
-                if let wal { try await wal.waitDurable(try wal.enqueue(typeTag: 1, version: 1, timestampMs: 0, payload: record)) }
+                try await durable?.wait()
                 return Response(status: .created, headers: headers, body: .init(byteBuffer: body))
             }
         }

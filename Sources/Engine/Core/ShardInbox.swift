@@ -9,13 +9,13 @@ import Synchronization
 /// runs, and `take` ends the drainer's run when nothing waits. Requests are
 /// taken in submission order, so the shard decides them in that order
 /// (DESIGN invariant 5).
-final class ShardInbox<Request: Sendable>: Sendable {
+package final class ShardInbox<Request: Sendable>: Sendable {
     private struct Queue {
         var requests: [Request] = []
         var isDraining = false
     }
 
-    enum Submission: Equatable {
+    package enum Submission: Equatable {
         /// Queued; a drainer is running and will take it.
         case queued
         /// Queued; the caller must start a drainer (`take` in a loop).
@@ -26,13 +26,13 @@ final class ShardInbox<Request: Sendable>: Sendable {
 
     private let queue = Mutex(Queue())
     /// Requests that may wait at once; beyond it `submit` refuses.
-    let capacity: Int
+    package let capacity: Int
 
-    init(capacity: Int = 100_000) {
+    package init(capacity: Int = 100_000) {
         self.capacity = max(1, capacity)
     }
 
-    func submit(_ request: sending Request) -> Submission {
+    package func submit(_ request: sending Request) -> Submission {
         queue.withLock { queue in
             guard queue.requests.count < capacity else { return .full }
             queue.requests.append(request)
@@ -44,7 +44,7 @@ final class ShardInbox<Request: Sendable>: Sendable {
     /// The drainer's next batch: every waiting request, after whatever `batch` still holds
     /// (an emptied `batch` lends its capacity to the queue). Returns false, ending the run,
     /// when nothing waits.
-    func take(into batch: inout [Request]) -> Bool {
+    package func take(into batch: inout [Request]) -> Bool {
         queue.withLock { queue in
             guard !queue.requests.isEmpty else {
                 queue.isDraining = false
