@@ -23,6 +23,33 @@ struct IdentityAPITests {
         await app.close()
     }
 
+    @Test("one Authorization field authorizes; two, even both valid, are refused on required and optional routes alike")
+    func authorizationFields() async throws {
+        #expect(AuthMiddleware.authorization(in: [.contentType: "application/json"]) == .absent)
+        #expect(AuthMiddleware.authorization(in: [.authorization: "Bearer a"]) == .one("Bearer a"))
+        var two: HTTPFields = [.authorization: "Bearer a"]
+        two.append(HTTPField(name: .authorization, value: "Bearer a"))
+        #expect(AuthMiddleware.authorization(in: two) == .several)
+
+        let app = try await TestApp.make()
+        try await app.application.test(.router) { client in
+            let token = try await client.userToken(code: "alice")
+            func status(_ uri: String, tokens: [String]) async throws -> HTTPResponse.Status {
+                var headers: HTTPFields = [:]
+                for token in tokens { headers.append(HTTPField(name: .authorization, value: "Bearer \(token)")) }
+                return try await client.execute(uri: uri, method: .get, headers: headers) { $0.status }
+            }
+            #expect(try await status("/api/v1/users/me", tokens: [token]) == .ok)
+            #expect(try await status("/api/v1/users/me", tokens: []) == .unauthorized)
+            #expect(try await status("/api/v1/users/me", tokens: [token, token]) == .unauthorized)
+            // The storefront lets a request without the field through, not one with two.
+            #expect(try await status("/api/v1/products", tokens: []) == .ok)
+            #expect(try await status("/api/v1/products", tokens: [token]) == .ok)
+            #expect(try await status("/api/v1/products", tokens: [token, token]) == .unauthorized)
+        }
+        await app.close()
+    }
+
     @Test("refresh rotates both tokens; the old refresh token presented again after the leeway ends the session everywhere")
     func refreshReuse() async throws {
         let app = try await TestApp.make()
