@@ -24,7 +24,11 @@ public struct MallResponder: HTTPResponder {
     public func respond(to request: Request, context: Context) async throws -> Response {
         if request.method == .post, let id = Self.purchaseActivityID(in: request.targetPath) {
             var context = context
-            context.coreContext.parameters = [Self.idParameter: id]
+            // Appended to an empty one: the dictionary literal went through Hummingbird's unspecialized
+            // generic init (a variadic array, a map, tuple metadata), 1.4 % of the CPU per purchase by perf.
+            var parameters = Parameters()
+            parameters.append(key: Self.idParameter, value: id)
+            context.coreContext.parameters = parameters
             context.coreContext.endpointPath.value = Self.purchasePath
             return try await purchase.respond(to: request, context: context)
         }
