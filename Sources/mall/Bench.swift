@@ -29,6 +29,58 @@ struct LatencySample {
     }
 }
 
+/// CPU time (user + system) this process has used so far, in seconds.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// What `runBuyers` measured.
+struct BuyerRun {
+    var samples: LatencySample
+    var seconds: Double
+    /// Process CPU (user + system) over the run.
+    var cpuSeconds: Double
+
+    var count: Int { samples.nanoseconds.count }
+
+    /// "1.23 s = 400000 purchases/s; p50 …, p99 …; CPU 2.00 s = 5.00 us per purchase" for `unit` "purchase".
+    func summary(unit: String) -> String {
+        String(format: "%.2f s = %.0f %@s/s; p50 %.3f ms, p99 %.3f ms; CPU %.2f s = %.2f us per %@", seconds,
+               Double(count) / seconds, unit, samples.percentileMs(0.5), samples.percentileMs(0.99), cpuSeconds,
+               cpuSeconds * 1e6 / Double(max(count, 1)), unit)
+    }
+}
+
+/// One task per buyer, each doing `operation` `each` times in a loop, all at once: the
+/// latency of every operation, the wall time and the process CPU of the whole run.
+func runBuyers<Buyer: Sendable>(_ buyers: [Buyer], each: Int,
+                                _ operation: @escaping @Sendable (Buyer) async throws -> Void) async throws -> BuyerRun {
+    let clock = ContinuousClock()
+    let cpuBefore = processCPUSeconds()
+    let start = clock.now
+    let samples = try await withThrowingTaskGroup(of: LatencySample.self) { group in
+        for buyer in buyers {
+            group.addTask {
+                var sample = LatencySample()
+                sample.nanoseconds.reserveCapacity(each)
+                for _ in 0..<each {
+                    let began = clock.now
+                    try await operation(buyer)
+                    sample.append(clock.now - began)
+                }
+                return sample
+            }
+        }
+        var all = LatencySample()
+        for try await sample in group { all.nanoseconds += sample.nanoseconds }
+        return all
+    }
+    return BuyerRun(samples: samples, seconds: (clock.now - start).seconds, cpuSeconds: processCPUSeconds() - cpuBefore)
+}
+
 func temporaryDirectory(_ prefix: String) -> String {
     let path = NSTemporaryDirectory() + "/\(prefix)-\(UUID().uuidString.prefix(8))"
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -85,37 +137,14 @@ struct EngineBench: AsyncParsableCommand {
         var registered: [UInt64] = []
         for index in 0..<buyers { registered.append(try await engine.registerUser(openID: "bench-\(index)", unionID: nil).0.id) }
         let userIDs = registered
-        let perBuyer = purchases / buyers
-        let clock = ContinuousClock()
-        let cpuBefore = processCPUSeconds()
-        let start = clock.now
-        let samples = try await withThrowingTaskGroup(of: LatencySample.self) { group in
-            for userID in userIDs {
-                group.addTask {
-                    var sample = LatencySample()
-                    sample.nanoseconds.reserveCapacity(perBuyer)
-                    for _ in 0..<perBuyer {
-                        let began = clock.now
-                        _ = try await engine.placeSeckillOrder(userID: userID, activityID: activityID, skuID: skuID, quantity: 1)
-                        sample.append(clock.now - began)
-                    }
-                    return sample
-                }
-            }
-            var all = LatencySample()
-            for try await sample in group { all.nanoseconds += sample.nanoseconds }
-            return all
+        let run = try await runBuyers(userIDs, each: purchases / buyers) { userID in
+            _ = try await engine.placeSeckillOrder(userID: userID, activityID: activityID, skuID: skuID, quantity: 1)
         }
-        let seconds = (clock.now - start).seconds
-        let cpu = processCPUSeconds() - cpuBefore
         let statistics = engine.walStatistics
         await engine.close()
         let label = fsync == .always ? "fsync=always" : "fsync=none (NOT DURABLE)"
-        let count = samples.nanoseconds.count
-        print(String(format: "engine seckill %@: %d purchases by %d buyers in %.2f s = %.0f purchases/s; p50 %.3f ms, p99 %.3f ms; "
-                     + "CPU %.2f s = %.2f us per purchase; %@",
-                     label, count, buyers, seconds, Double(count) / seconds, samples.percentileMs(0.5),
-                     samples.percentileMs(0.99), cpu, cpu * 1e6 / Double(max(count, 1)), "\(statistics)"))
+        print(String(format: "engine seckill %@: %d purchases by %d buyers in %@; %@", label, run.count, buyers,
+                     run.summary(unit: "purchase"), "\(statistics)"))
     }
 }
 

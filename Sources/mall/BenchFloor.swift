@@ -3,14 +3,6 @@ import Engine
 import Foundation
 import WAL
 
-/// CPU time (user + system) this process has used so far, in seconds.
-func processCPUSeconds() -> Double {
-    var usage = rusage()
-    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
-    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-}
-
 /// The floor under `mall bench engine`: the same buyers, each waiting for its own record to be
 /// durable, with no engine at all. By default the waits are batched as the engine batches
 /// purchases (`BatchedDurableWaits`); `--per-record-waiters` has every buyer wait on the WAL
@@ -44,40 +36,18 @@ struct DurableFloorBench: AsyncParsableCommand {
         let (wal, _) = try WALWriter.open(configuration)
         let payload = [UInt8](repeating: 0x5A, count: recordBytes)
         let batched = perRecordWaiters ? nil : BatchedDurableWaits(wal: wal, recordBytes: recordBytes)
-        let perBuyer = purchases / buyers
-        let clock = ContinuousClock()
-        let cpuBefore = processCPUSeconds()
-        let start = clock.now
-        let samples = try await withThrowingTaskGroup(of: LatencySample.self) { group in
-            for _ in 0..<buyers {
-                group.addTask {
-                    var sample = LatencySample()
-                    sample.nanoseconds.reserveCapacity(perBuyer)
-                    for _ in 0..<perBuyer {
-                        let began = clock.now
-                        if let batched {
-                            try await batched.wait()
-                        } else {
-                            try await wal.waitDurable(try wal.enqueue(typeTag: 1, version: 1, timestampMs: 0, payload: payload))
-                        }
-                        sample.append(clock.now - began)
-                    }
-                    return sample
-                }
+        let run = try await runBuyers(Array(0..<buyers), each: purchases / buyers) { _ in
+            if let batched {
+                try await batched.wait()
+            } else {
+                try await wal.waitDurable(try wal.enqueue(typeTag: 1, version: 1, timestampMs: 0, payload: payload))
             }
-            var all = LatencySample()
-            for try await sample in group { all.nanoseconds += sample.nanoseconds }
-            return all
         }
-        let seconds = (clock.now - start).seconds
-        let cpu = processCPUSeconds() - cpuBefore
         let statistics = wal.statistics
         await wal.close()
-        let count = samples.nanoseconds.count
-        print(String(format: "wal floor %@, %@: %d durable records by %d waiters in %.2f s = %.0f records/s; p50 %.3f ms, p99 %.3f ms; "
-                     + "CPU %.2f s = %.2f us per record; %@",
-                     fsync.label, perRecordWaiters ? "a waiter per record" : "waits batched", count, buyers, seconds, Double(count) / seconds, samples.percentileMs(0.5),
-                     samples.percentileMs(0.99), cpu, cpu * 1e6 / Double(max(count, 1)), "\(statistics)"))
+        print(String(format: "wal floor %@, %@: %d durable records by %d waiters in %@; %@", fsync.label,
+                     perRecordWaiters ? "a waiter per record" : "waits batched", run.count, buyers, run.summary(unit: "record"),
+                     "\(statistics)"))
     }
 }
 
