@@ -61,7 +61,9 @@ struct SecurityHeaders: Sendable {
         let isDocs = path == Self.docsPath || path == Self.docsPath + "/"
         // An envelope's reply carries only its content type: it gets the fields made for it at start,
         // shared, not a copy grown by appending.
-        if !isDocs, response.headers.count == 1, response.headers[.contentType] == Envelopes.contentType {
+        // (Its one field is compared as it is: `headers[.contentType]` would join the values into a new String.)
+        if !isDocs, response.headers.count == 1, let only = response.headers.first, only.name == .contentType,
+           only.value == Envelopes.contentType {
             response.headers = envelopeFields
             return
         }
