@@ -101,6 +101,7 @@ struct OrderStorageTests {
         // The cache is not state: a state built without sharing is equal.
         var fresh = UserState(shardIndex: 0, shardCount: 1)
         fresh.users = state.users
+        fresh.orderChains = state.orderChains
         for id in UInt64(1)...7 { fresh.orders[id] = state.orders[id].map { order in
             var copy = order
             copy.items = order.items.map { $0 }
@@ -109,8 +110,21 @@ struct OrderStorageTests {
         #expect(fresh == state)
     }
 
-    @Test("an order is held in 112 bytes, its fields packed")
+    @Test("an order is held in 112 bytes, its fields packed, its link to the user's previous order included")
     func orderLayout() {
         #expect(MemoryLayout<Order>.stride <= 112)
+    }
+
+    @Test("a cancellation time held without an optional reads back as set, Int64.min included as nil only")
+    func cancellationTime() {
+        var order = Order(id: 1, userID: 2, activityID: 0, items: [], totalFen: 0, payAmountFen: 0, status: .cancelled,
+                          createdAtMs: 0, payDeadlineMs: 0, cancelledAtMs: -1)
+        #expect(order.cancelledAtMs == -1)
+        for value: Int64? in [nil, 0, .max, Int64.min + 1, 1_764_000_000_000] {
+            order.cancelledAtMs = value
+            #expect(order.cancelledAtMs == value)
+        }
+        #expect(Order(id: 1, userID: 2, activityID: 0, items: [], totalFen: 0, payAmountFen: 0, status: .pendingPayment,
+                      createdAtMs: 0, payDeadlineMs: 0).cancelledAtMs == nil)
     }
 }

@@ -179,9 +179,14 @@ extension EngineState {
     }
 
     private func encodeUsers(to writer: inout ByteWriter) {
-        writer.write(users.flatMap { $0.users.values }.sorted { $0.id < $1.id }) { w, user in
+        // Each user's orders as an id list, oldest first: the chain is how memory holds it.
+        let usersWithOrders = users.flatMap { shard in
+            shard.users.values.map { user in (user, shard.orderIDs(of: user.id).reversed() as [UInt64]) }
+        }
+        writer.write(usersWithOrders.sorted { $0.0.id < $1.0.id }) { w, entry in
+            let (user, orderIDs) = entry
             w.write(user.id); w.write(user.openID); w.write(user.unionID); w.write(user.createdAtMs)
-            w.write(user.orderIDs) { $0.write($1) }
+            w.write(orderIDs) { $0.write($1) }
             w.write(user.orderIDByIdempotencyKey.sorted { $0.key < $1.key }) { $0.write($1.key); $0.write($1.value) }
         }
         writer.write(users.flatMap { $0.orders.values }.sorted { $0.id < $1.id }) { w, order in
@@ -195,7 +200,9 @@ extension EngineState {
         let decodedUsers = try reader.readArray { (r: inout ByteReader) throws(ByteDecodingError) -> User in
             var user = User(id: try r.read(), openID: try r.readString(), unionID: try r.readOptionalString(),
                             createdAtMs: try r.read())
-            user.orderIDs = try r.readArray { (r: inout ByteReader) throws(ByteDecodingError) -> UInt64 in try r.read() }
+            // The orders link themselves into their users' chains as they are stored (`UserState.store`):
+            // the list is the same chain, written for the digest and for readers of the format.
+            try r.skip(try r.readLength() * MemoryLayout<UInt64>.size)
             let keys = try r.readArray { (r: inout ByteReader) throws(ByteDecodingError) -> (String, UInt64) in
                 (try r.readString(), try r.read())
             }

@@ -98,9 +98,10 @@ extension EngineState {
         return buckets
     }
 
-    /// Builds each user shard's orders from its buckets, on every core. Orders are moved out of
-    /// the buckets (no retain and release of their items per order), last first; an id met again
-    /// keeps the later order, so the result is that of inserting in list order.
+    /// Builds each user shard's orders from its buckets, on every core, in list order (ids rising,
+    /// so each order takes its user's chain's head), an id met again keeping the later order.
+    /// Orders are moved out of the buckets (no retain and release of their items per order):
+    /// each bucket is reversed in place, then popped from its end.
     private mutating func insert(movingFrom buckets: inout [[[Order]]]) {
         // [shard][part], each shard's buckets owned by the one iteration that builds it. Swapped,
         // not copied, so every bucket stays uniquely referenced and `popLast` never copies it.
@@ -118,13 +119,10 @@ extension EngineState {
                 DispatchQueue.concurrentPerform(iterations: shards.buffer.count) { shard in
                     let total = sources.buffer[shard].reduce(0) { $0 + $1.count }
                     shards.buffer[shard].orders.reserveCapacity(shards.buffer[shard].orders.count + total)
-                    for part in sources.buffer[shard].indices.reversed() {
+                    for part in sources.buffer[shard].indices {
+                        sources.buffer[shard][part].reverse()
                         while let order = sources.buffer[shard][part].popLast() {
-                            // The id first: read after it, `order` would be copied rather than moved in.
-                            let id = order.id
-                            if let later = shards.buffer[shard].orders.updateValue(order, forKey: id) {
-                                shards.buffer[shard].orders[later.id] = later
-                            }
+                            shards.buffer[shard].store(order, replacing: true)
                         }
                     }
                 }
@@ -138,6 +136,6 @@ extension EngineState {
         var perShard = [Int](repeating: 0, count: count)
         for order in orders { perShard[ShardRouter.shard(of: order.userID, count: count)] += 1 }
         for shard in 0..<count { users[shard].orders.reserveCapacity(users[shard].orders.count + perShard[shard]) }
-        for order in orders { users[ShardRouter.shard(of: order.userID, count: count)].orders[order.id] = order }
+        for order in orders { users[ShardRouter.shard(of: order.userID, count: count)].store(order, replacing: true) }
     }
 }

@@ -4,13 +4,6 @@ public struct User: Sendable, Equatable {
     public var openID: String
     public var unionID: String?
     public var createdAtMs: Int64
-    /// This user's orders in hot state, in id order (oldest first). Kept sorted
-    /// rather than in arrival order: live shards apply durable purchases in the
-    /// order their waiters resume, replay in LSN order, and both must give the
-    /// same state. Bounded: at most `UserState.finishedOrdersKeptMax` finished
-    /// (cancelled or completed) orders stay; older ones leave hot state and are
-    /// read from the archive. Open orders are bounded by what a user can buy.
-    public var orderIDs: [UInt64] = []
     /// Idempotency-Key -> order id of this user's newest keyed orders; a retry
     /// with a key that fell off answers as a new request.
     public var orderIDByIdempotencyKey: [String: UInt64] = [:]
@@ -25,15 +18,6 @@ public struct User: Sendable, Equatable {
         }
         assert(orderIDByIdempotencyKey.count <= Self.idempotencyKeysMax)
     }
-
-    /// - Complexity: O(1) for the newest order, O(n) at worst.
-    mutating func insertOrder(_ orderID: UInt64) {
-        // The usual case, the newest order: `insert(at: endIndex)` goes through `replaceSubrange`.
-        guard let last = orderIDs.last, last > orderID else { return orderIDs.append(orderID) }
-        var index = orderIDs.endIndex
-        while index > orderIDs.startIndex, orderIDs[index - 1] > orderID { index -= 1 }
-        orderIDs.insert(orderID, at: index)
-    }
 }
 
 public struct UserState: Sendable, Equatable {
@@ -41,6 +25,9 @@ public struct UserState: Sendable, Equatable {
     public let shardCount: Int
     public internal(set) var users: [UInt64: User] = [:]
     public internal(set) var orders = OrderTable()
+    /// Each user's orders, newest first (`UserState+Orders.swift`): bounded like the orders,
+    /// at most `finishedOrdersKeptMax` finished ones per user.
+    public internal(set) var orderChains: [UInt64: OrderChain] = [:]
     var sharedItems = SharedOrderItems()
     /// Profiles, bans, addresses and sessions of the users that have any (`UserState+Identity.swift`).
     public internal(set) var identities: [UInt64: UserIdentity] = [:]

@@ -42,6 +42,8 @@ extension UserShard {
 
     func order(_ id: UInt64) -> Order? { state.orders[id] }
 
+    func orderCount(of userID: UInt64) -> Int { state.orderCount(of: userID) }
+
     func orders(of userID: UInt64, beforeOrderID: UInt64?, status: OrderStatus?, limit: Int) -> (orders: [Order], nextCursor: UInt64?) {
         state.orders(of: userID, beforeOrderID: beforeOrderID, status: status, limit: limit)
     }

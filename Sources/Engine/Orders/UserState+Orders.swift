@@ -51,18 +51,83 @@ extension UserState {
         return order
     }
 
-    /// One lookup of the order id on the way that succeeds.
+    /// A new order: refused, with nothing changed, when its id is already held.
     private mutating func insert(_ order: Order, idempotencyKey: String?) throws(ApplyError) {
-        if let existing = orders.updateValue(order, forKey: order.id) {
-            orders[order.id] = existing
-            throw ApplyError("order \(order.id) placed twice")
-        }
-        // Changed in place at its index: one hash lookup, where `users[id]?.` allocates a
-        // coroutine frame per call and taking the user out and back in costs three lookups.
-        guard let index = users.index(forKey: order.userID) else { return }
-        users.values[index].insertOrder(order.id)
-        if let idempotencyKey { users.values[index].rememberIdempotencyKey(idempotencyKey, orderID: order.id) }
+        let userID = order.userID, orderID = order.id
+        if store(order, replacing: false) != nil { throw ApplyError("order \(orderID) placed twice") }
+        guard let idempotencyKey, let index = users.index(forKey: userID) else { return }
+        users.values[index].rememberIdempotencyKey(idempotencyKey, orderID: orderID)
     }
+
+    /// Stores `order` and links it into its user's chain (`orderChains`), which stays in id
+    /// order whatever order the orders arrive in. An order with id 0 is stored outside any chain.
+    ///
+    /// The usual order is its user's newest: it takes the chain's head, at the cost of one
+    /// lookup of the chain and one of the order id.
+    /// - Parameter replacing: what happens when the id is already held. False: the held
+    ///   order stays and nothing changes. True (a snapshot's list, where an id met again
+    ///   keeps the later order): `order` takes the held order's place, link included.
+    /// - Returns: the order that held the id, if any.
+    @discardableResult
+    mutating func store(_ order: consuming Order, replacing: Bool) -> Order? {
+        let id = order.id, userID = order.userID
+        let chain = id == 0 ? nil : orderChains.index(forKey: userID)
+        var previous: UInt64 = 0
+        if let chain {
+            // Changed in place at its index: `orderChains[id]?.` allocates a coroutine frame per call.
+            guard let head = orderChains.values[chain].takeHead(id) else {
+                return storeBehindNewest(order, chain: chain, replacing: replacing)
+            }
+            previous = head
+        }
+        order.previousOrderID = previous
+        if let held = orders.updateValue(order, forKey: id) {
+            // Held by an order outside this chain (the chain holds nothing above its head).
+            if let chain { orderChains.values[chain].giveBackHead(previous) }
+            if replacing { orders[id]?.previousOrderID = held.previousOrderID } else { orders[id] = held }
+            return held
+        }
+        if chain == nil, id != 0 { orderChains[userID] = OrderChain(newestOrderID: id, count: 1) }
+        return nil
+    }
+
+    /// `store` of an order that is not its user's newest: finds its place down the chain.
+    private mutating func storeBehindNewest(_ order: consuming Order, chain: Dictionary<UInt64, OrderChain>.Index,
+                                            replacing: Bool) -> Order? {
+        let id = order.id
+        if let held = orders[id] {
+            guard replacing else { return held }
+            order.previousOrderID = held.previousOrderID
+            orders[id] = order
+            return held
+        }
+        // The first link below `id`; ids fall strictly along a chain, so the walk ends.
+        var successor = orderChains[chain].value.newestOrderID
+        while let next = orders[successor]?.previousOrderID, next > id, next < successor { successor = next }
+        let below = orders[successor]?.previousOrderID ?? 0
+        order.previousOrderID = below < id ? below : 0
+        orders[successor]?.previousOrderID = id
+        orders[id] = order
+        orderChains.values[chain].count += 1
+        return nil
+    }
+
+    /// The ids of a user's chain, newest first. Stops at a link that does not fall, so it
+    /// always ends.
+    func orderIDs(of userID: UInt64) -> [UInt64] {
+        guard let chain = orderChains[userID] else { return [] }
+        var ids: [UInt64] = []
+        ids.reserveCapacity(chain.count)
+        var next = chain.newestOrderID
+        while next != 0, ids.last.map({ next < $0 }) ?? true, let order = orders[next] {
+            ids.append(next)
+            next = order.previousOrderID
+        }
+        return ids
+    }
+
+    /// How many orders of the user are in hot state.
+    public func orderCount(of userID: UInt64) -> Int { orderChains[userID]?.count ?? 0 }
 
     private mutating func change(_ orderID: UInt64, _ change: OrderStateMachine.Change,
                                  _ update: (inout Order) -> Void) throws(ApplyError) {
@@ -81,12 +146,21 @@ extension UserState {
     /// Drops the oldest finished orders of a user beyond `finishedOrdersKeptMax`.
     /// Deterministic (a function of the user's orders), so live and replayed state agree.
     private mutating func evictFinishedOrders(of userID: UInt64) -> [UInt64] {
-        guard let orderIDs = users[userID]?.orderIDs, orderIDs.count > Self.finishedOrdersKeptMax else { return [] }
-        let finished = orderIDs.filter { orders[$0]?.status.isFinal ?? false }
+        guard let chain = orderChains.index(forKey: userID),
+              orderChains.values[chain].count > Self.finishedOrdersKeptMax else { return [] }
+        let newestFirst = orderIDs(of: userID)
+        let finished = newestFirst.filter { orders[$0]?.status.isFinal ?? false }
         guard finished.count > Self.finishedOrdersKeptMax else { return [] }
-        let evicted = Array(finished.prefix(finished.count - Self.finishedOrdersKeptMax))
+        let evicted = Array(finished[Self.finishedOrdersKeptMax...].reversed())
         let gone = Set(evicted)
-        users[userID]?.orderIDs.removeAll { gone.contains($0) }
+        let kept = newestFirst.filter { !gone.contains($0) }
+        for (position, id) in kept.enumerated() {
+            let previous = position + 1 < kept.count ? kept[position + 1] : 0
+            if orders[id]?.previousOrderID != previous { orders[id]?.previousOrderID = previous }
+        }
+        // `kept` holds the finished orders it keeps, so it is never empty here.
+        orderChains.values[chain].newestOrderID = kept.first ?? 0
+        orderChains.values[chain].count = kept.count
         for id in evicted { orders[id] = nil }
         return evicted
     }
@@ -94,29 +168,21 @@ extension UserState {
     /// One page of a user's orders, newest first: those with an id below
     /// `beforeOrderID`, in `status` when given. `nextCursor` is the last id of
     /// the page when older orders may follow.
-    /// - Complexity: O(log n + limit) without a status; a status walks back
-    ///   over the user's orders, which `finishedOrdersKeptMax` bounds.
+    /// - Complexity: one order lookup per order newer than the page's last, which
+    ///   `finishedOrdersKeptMax` and what a user can buy bound.
     public func orders(of userID: UInt64, beforeOrderID: UInt64?, status: OrderStatus? = nil,
                        limit: Int) -> (orders: [Order], nextCursor: UInt64?) {
-        guard let orderIDs = users[userID]?.orderIDs, limit > 0 else { return ([], nil) }
-        var index = orderIDs.endIndex
-        if let beforeOrderID {
-            // First index whose id is >= the cursor: the page starts just before it.
-            var low = orderIDs.startIndex, high = orderIDs.endIndex
-            while low < high {
-                let mid = low + (high - low) / 2
-                if orderIDs[mid] < beforeOrderID { low = mid + 1 } else { high = mid }
-            }
-            index = low
-        }
+        guard let chain = orderChains[userID], limit > 0 else { return ([], nil) }
         var page: [Order] = []
-        page.reserveCapacity(min(limit, index))
-        while index > orderIDs.startIndex, page.count < limit {
-            index -= 1
-            guard let order = orders[orderIDs[index]], status == nil || order.status == status else { continue }
-            page.append(order)
+        page.reserveCapacity(min(limit, chain.count))
+        var (next, above) = (chain.newestOrderID, UInt64.max)
+        while next != 0, next < above, let order = orders[next] {
+            (above, next) = (next, order.previousOrderID)
+            if let beforeOrderID, order.id >= beforeOrderID { continue }
+            if page.count == limit { return (page, page.last?.id) }
+            if status == nil || order.status == status { page.append(order) }
         }
-        return (page, index > orderIDs.startIndex ? page.last?.id : nil)
+        return (page, nil)
     }
 }
 
@@ -127,6 +193,33 @@ extension OrderStatus {
         case .cancelled, .completed: true
         case .pendingPayment, .pendingShipment, .pendingReceipt: false
         }
+    }
+}
+
+/// A user's orders in hot state, in id order: a chain from the newest through
+/// `Order.previousOrderID`. A chain rather than an array of ids held by the user: a purchase
+/// then writes this entry and its own order, where appending to an array touched the array's
+/// header and its tail, two cache misses on a heap block of its own. Kept in id order rather
+/// than arrival order: live shards apply durable purchases in the order their waiters resume,
+/// replay in LSN order, and both must give the same state. Every user id with an order in the
+/// shard has one, registered or not, so the chains follow from the orders alone.
+public struct OrderChain: Sendable, Equatable {
+    /// The newest order's id.
+    public internal(set) var newestOrderID: UInt64
+    /// How many orders the chain holds.
+    public internal(set) var count: Int
+
+    /// Makes `orderID` the head when it is newer than every order in the chain.
+    /// - Returns: the head it follows, or nil, with nothing changed, when it is not newer.
+    mutating func takeHead(_ orderID: UInt64) -> UInt64? {
+        guard newestOrderID < orderID else { return nil }
+        defer { (newestOrderID, count) = (orderID, count + 1) }
+        return newestOrderID
+    }
+
+    /// Undoes `takeHead`, which returned `previous`.
+    mutating func giveBackHead(_ previous: UInt64) {
+        (newestOrderID, count) = (previous, count - 1)
     }
 }
 

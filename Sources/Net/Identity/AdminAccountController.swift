@@ -112,14 +112,17 @@ struct AdminAccountController {
         }
         try validation.check()
         let page = await engine.users(matching: filter, afterUserID: cursor, limit: limit)
-        return Envelope(AdminUserListResponse(items: page.users.map { AdminUserResponse($0.0, $0.1) },
-                                              nextCursor: page.nextCursor.map { String($0) }))
+        var items: [AdminUserResponse] = []
+        for (user, identity) in page.users {
+            items.append(AdminUserResponse(user, identity, orders: await engine.orderCount(ofUser: user.id)))
+        }
+        return Envelope(AdminUserListResponse(items: items, nextCursor: page.nextCursor.map { String($0) }))
     }
 
     @Sendable func showUser(_ request: Request, context: MallRequestContext) async throws -> Envelope<AdminUserResponse> {
         let id = try EntityID.parse(context.parameters.get("id"), field: "id")
         guard let (user, identity) = await engine.userIdentity(id: id) else { throw APIError(.notFound, "user not found") }
-        return Envelope(AdminUserResponse(user, identity))
+        return Envelope(AdminUserResponse(user, identity, orders: await engine.orderCount(ofUser: id)))
     }
 
     /// Bans a buyer: every session ends at once, logins are refused until unbanned.
@@ -142,7 +145,7 @@ struct AdminAccountController {
 
     private func userResponse(_ id: UInt64, _ identity: UserIdentity) async throws -> Envelope<AdminUserResponse> {
         guard let user = await engine.user(id: id) else { throw APIError(.notFound, "user not found") }
-        return Envelope(AdminUserResponse(user, identity))
+        return Envelope(AdminUserResponse(user, identity, orders: await engine.orderCount(ofUser: id)))
     }
 
     private func actorID(_ context: MallRequestContext) throws -> UInt64 {

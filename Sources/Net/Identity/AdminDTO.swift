@@ -183,7 +183,7 @@ struct AdminUserResponse: Encodable, Sendable {
     var orders: Int
     var createdAt: String
 
-    init(_ user: User, _ identity: UserIdentity) {
+    init(_ user: User, _ identity: UserIdentity, orders: Int) {
         id = EntityID(user.id)
         nickname = identity.profile.nickname
         avatarUrl = identity.profile.avatarURL
@@ -195,7 +195,7 @@ struct AdminUserResponse: Encodable, Sendable {
         bannedAt = identity.banned ? APITime.format(ms: identity.bannedAtMs) : nil
         addresses = identity.addresses.count
         activeSessions = identity.sessions.byFamily.count
-        orders = user.orderIDs.count
+        self.orders = orders
         createdAt = APITime.format(ms: user.createdAtMs)
     }
 }
