@@ -211,7 +211,11 @@ extension EngineState {
         }
         var perShard = [Int](repeating: 0, count: count)
         for user in decodedUsers { perShard[ShardRouter.shard(of: user.id, count: count)] += 1 }
-        for shard in 0..<count { users[shard].users.reserveCapacity(perShard[shard]) }
+        for shard in 0..<count {
+            users[shard].users.reserveCapacity(perShard[shard])
+            // Room for a chain of orders per user, so building them never regrows the table.
+            users[shard].orderChains.reserveCapacity(perShard[shard])
+        }
         for user in decodedUsers { users[ShardRouter.shard(of: user.id, count: count)].users[user.id] = user }
         try decodeOrders(from: &reader, bytes: bytes, parallelOrdersMin: parallelOrdersMin)
     }

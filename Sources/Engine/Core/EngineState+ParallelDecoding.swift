@@ -120,7 +120,9 @@ extension EngineState {
                     let total = sources.buffer[shard].reduce(0) { $0 + $1.count }
                     shards.buffer[shard].orders.reserveCapacity(shards.buffer[shard].orders.count + total)
                     for part in sources.buffer[shard].indices {
-                        sources.buffer[shard][part].reverse()
+                        // Through the buffer: `Array.reverse` swaps by copies (a retain and a release of
+                        // each order's references), the buffer's swaps move the bytes.
+                        sources.buffer[shard][part].withUnsafeMutableBufferPointer { $0.reverse() }
                         while let order = sources.buffer[shard][part].popLast() {
                             shards.buffer[shard].store(order, replacing: true)
                         }
