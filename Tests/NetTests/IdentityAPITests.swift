@@ -109,6 +109,31 @@ struct IdentityAPITests {
         await app.close()
     }
 
+    @Test("the back office counts a buyer's orders in hot state, in the list and the detail")
+    func adminUserOrderCount() async throws {
+        let app = try await TestApp.make()
+        try await app.application.test(.router) { client in
+            let admin = try await client.adminToken()
+            let (activityID, skuID) = try await client.makeSale(admin: admin, stock: 5, limitPerUser: 3, now: app.now)
+            let login = try await client.call(.post, "/api/v1/auth/wechat/login", json: ["code": "carol"])
+            let carol = try #require(login.data["accessToken"] as? String)
+            let userID = try #require((login.data["user"] as? [String: Any])?["id"] as? String)
+            _ = try await client.userToken(code: "dave")
+            for _ in 0..<2 {
+                let bought = try await client.call(.post, "/api/v1/seckill/activities/\(activityID)/orders", token: carol,
+                                                   json: ["skuId": skuID])
+                #expect(bought.status == 201, "\(bought.raw)")
+            }
+            let detail = try await client.call(.get, "/admin/v1/users/\(userID)", token: admin)
+            #expect(detail.data["orders"] as? Int == 2, "\(detail.raw)")
+            let listed = try await client.call(.get, "/admin/v1/users", token: admin)
+            let counts = (listed.data["items"] as? [[String: Any]] ?? []).map { ($0["id"] as? String, $0["orders"] as? Int) }
+            #expect(counts.count == 2)
+            for (id, orders) in counts { #expect(orders == (id == userID ? 2 : 0), "\(listed.raw)") }
+        }
+        await app.close()
+    }
+
     @Test("five wrong passwords lock an admin for 15 minutes with Retry-After; the right one is refused meanwhile")
     func adminLockout() async throws {
         let app = try await TestApp.make()

@@ -137,13 +137,13 @@ extension MallEngine {
         return await userShard(forUser: ownerID).order(id)
     }
 
-    /// One page of a user's orders, newest first, read from the shard without
-    /// loading every order: `beforeOrderID` is the previous page's `nextCursor`.
     /// How many of a user's orders are in hot state (older finished ones are in the archive).
     public func orderCount(ofUser userID: UInt64) async -> Int {
         await userShard(forUser: userID).orderCount(of: userID)
     }
 
+    /// One page of a user's orders, newest first, read from the shard without
+    /// loading every order: `beforeOrderID` is the previous page's `nextCursor`.
     public func orders(ofUser userID: UInt64, beforeOrderID: UInt64? = nil, status: OrderStatus? = nil,
                        limit: Int = 20) async -> (orders: [Order], nextCursor: UInt64?) {
         await userShard(forUser: userID).orders(of: userID, beforeOrderID: beforeOrderID, status: status,
