@@ -87,9 +87,7 @@ struct IdentityAPITests {
         let app = try await TestApp.make()
         try await app.application.test(.router) { client in
             let phone = try await client.userToken(code: "bob")
-            let second = try await client.call(.post, "/api/v1/auth/wechat/login", json: ["code": "bob"])
-            let laptop = try #require(second.data["accessToken"] as? String)
-            let userID = try #require((second.data["user"] as? [String: Any])?["id"] as? String)
+            let (laptop, userID) = try await client.userLogin(code: "bob")
             #expect(try await client.call(.post, "/api/v1/auth/logout", token: phone).status == 200)
             #expect(try await client.call(.get, "/api/v1/orders", token: phone).code == 40101)
             #expect(try await client.call(.get, "/api/v1/orders", token: laptop).status == 200, "logout ends one session only")
@@ -115,9 +113,7 @@ struct IdentityAPITests {
         try await app.application.test(.router) { client in
             let admin = try await client.adminToken()
             let (activityID, skuID) = try await client.makeSale(admin: admin, stock: 5, limitPerUser: 3, now: app.now)
-            let login = try await client.call(.post, "/api/v1/auth/wechat/login", json: ["code": "carol"])
-            let carol = try #require(login.data["accessToken"] as? String)
-            let userID = try #require((login.data["user"] as? [String: Any])?["id"] as? String)
+            let (carol, userID) = try await client.userLogin(code: "carol")
             _ = try await client.userToken(code: "dave")
             for _ in 0..<2 {
                 let bought = try await client.call(.post, "/api/v1/seckill/activities/\(activityID)/orders", token: carol,

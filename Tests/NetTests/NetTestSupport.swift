@@ -112,8 +112,14 @@ extension TestClientProtocol {
     }
 
     func userToken(code: String) async throws -> String {
+        try await userLogin(code: code).token
+    }
+
+    /// A sandbox WeChat login: the access token and the user's id.
+    func userLogin(code: String) async throws -> (token: String, userID: String) {
         let reply = try await call(.post, "/api/v1/auth/wechat/login", json: ["code": code])
-        return try #require(reply.data["accessToken"] as? String)
+        return (try #require(reply.data["accessToken"] as? String),
+                try #require((reply.data["user"] as? [String: Any])?["id"] as? String))
     }
 
     /// A product with one SKU and a flash sale open at `now` (the engine's clock, `TestApp.now`).

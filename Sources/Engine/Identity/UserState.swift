@@ -1,4 +1,4 @@
-/// The users of one user shard, with their orders.
+/// A user of one user shard (its orders are the shard's: `UserState.orderChains`).
 public struct User: Sendable, Equatable {
     public var id: UInt64
     public var openID: String

@@ -101,9 +101,13 @@ extension UserState {
             orders[id] = order
             return held
         }
-        // The first link below `id`; ids fall strictly along a chain, so the walk ends.
+        // The oldest order above `id` (the head, at least): `order` goes just below it.
         var successor = orderChains[chain].value.newestOrderID
-        while let next = orders[successor]?.previousOrderID, next > id, next < successor { successor = next }
+        walkOrders(of: order.userID) { above in
+            guard above.id > id else { return false }
+            successor = above.id
+            return true
+        }
         let below = orders[successor]?.previousOrderID ?? 0
         order.previousOrderID = below < id ? below : 0
         orders[successor]?.previousOrderID = id
@@ -112,16 +116,23 @@ extension UserState {
         return nil
     }
 
-    /// The ids of a user's chain, newest first. Stops at a link that does not fall, so it
-    /// always ends.
+    /// Calls `body` with each of a user's orders, newest first, until it returns false. Follows
+    /// the chain only while the ids fall, so the walk always ends.
+    func walkOrders(of userID: UInt64, _ body: (Order) -> Bool) {
+        var (next, above) = (orderChains[userID]?.newestOrderID ?? 0, UInt64.max)
+        while next != 0, next < above, let order = orders[next] {
+            (above, next) = (next, order.previousOrderID)
+            guard body(order) else { return }
+        }
+    }
+
+    /// The ids of a user's orders, newest first.
     func orderIDs(of userID: UInt64) -> [UInt64] {
-        guard let chain = orderChains[userID] else { return [] }
         var ids: [UInt64] = []
-        ids.reserveCapacity(chain.count)
-        var next = chain.newestOrderID
-        while next != 0, ids.last.map({ next < $0 }) ?? true, let order = orders[next] {
-            ids.append(next)
-            next = order.previousOrderID
+        ids.reserveCapacity(orderCount(of: userID))
+        walkOrders(of: userID) { order in
+            ids.append(order.id)
+            return true
         }
         return ids
     }
@@ -148,12 +159,16 @@ extension UserState {
     private mutating func evictFinishedOrders(of userID: UInt64) -> [UInt64] {
         guard let chain = orderChains.index(forKey: userID),
               orderChains.values[chain].count > Self.finishedOrdersKeptMax else { return [] }
-        let newestFirst = orderIDs(of: userID)
-        let finished = newestFirst.filter { orders[$0]?.status.isFinal ?? false }
+        var newestFirst: [(id: UInt64, isFinal: Bool)] = []
+        walkOrders(of: userID) { order in
+            newestFirst.append((order.id, order.status.isFinal))
+            return true
+        }
+        let finished = newestFirst.filter(\.isFinal).map(\.id)
         guard finished.count > Self.finishedOrdersKeptMax else { return [] }
         let evicted = Array(finished[Self.finishedOrdersKeptMax...].reversed())
         let gone = Set(evicted)
-        let kept = newestFirst.filter { !gone.contains($0) }
+        let kept = newestFirst.map(\.id).filter { !gone.contains($0) }
         for (position, id) in kept.enumerated() {
             let previous = position + 1 < kept.count ? kept[position + 1] : 0
             if orders[id]?.previousOrderID != previous { orders[id]?.previousOrderID = previous }
@@ -172,17 +187,21 @@ extension UserState {
     ///   `finishedOrdersKeptMax` and what a user can buy bound.
     public func orders(of userID: UInt64, beforeOrderID: UInt64?, status: OrderStatus? = nil,
                        limit: Int) -> (orders: [Order], nextCursor: UInt64?) {
-        guard let chain = orderChains[userID], limit > 0 else { return ([], nil) }
+        guard limit > 0 else { return ([], nil) }
         var page: [Order] = []
-        page.reserveCapacity(min(limit, chain.count))
-        var (next, above) = (chain.newestOrderID, UInt64.max)
-        while next != 0, next < above, let order = orders[next] {
-            (above, next) = (next, order.previousOrderID)
-            if let beforeOrderID, order.id >= beforeOrderID { continue }
-            if page.count == limit { return (page, page.last?.id) }
+        page.reserveCapacity(min(limit, orderCount(of: userID)))
+        var nextCursor: UInt64?
+        walkOrders(of: userID) { order in
+            if let beforeOrderID, order.id >= beforeOrderID { return true }
+            // A full page with an older order after it: the next page starts there.
+            guard page.count < limit else {
+                nextCursor = page.last?.id
+                return false
+            }
             if status == nil || order.status == status { page.append(order) }
+            return true
         }
-        return (page, nil)
+        return (page, nextCursor)
     }
 }
 
