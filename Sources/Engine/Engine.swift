@@ -88,7 +88,7 @@ public final class MallEngine: Sendable {
         }
         self.userShards = zip(state.users, deadlines.takeAll()).map { UserShard(state: $0, wal: wal, deadlines: $1) }
         self.identity = IdentityRegistry(users: state.users)
-        self.orderDirectory = OrderDirectory(users: state.users)
+        self.orderDirectory = OrderDirectory(users: state.users, route: OrderRoute(shardCount: state.users.count))
         self.sessions = SessionDirectory(users: state.users)
     }
 
@@ -106,7 +106,19 @@ public final class MallEngine: Sendable {
     }
 
     func userShard(forUser userID: UInt64) -> UserShard {
-        userShards[ShardRouter.shard(of: userID, count: userShards.count)]
+        userShards[userShardIndex(forUser: userID)]
+    }
+
+    func userShardIndex(forUser userID: UInt64) -> Int {
+        ShardRouter.shard(of: userID, count: userShards.count)
+    }
+
+    /// A new order's id, naming its buyer's user shard (`OrderRoute`).
+    func nextOrderID(userID: UInt64, atMs nowMs: Int64) throws(EngineError) -> UInt64 {
+        guard let id = ids.next(routedTo: userShardIndex(forUser: userID), by: orderDirectory.route, atMs: nowMs) else {
+            throw .unavailable("no order id is left: the log holds the largest id")
+        }
+        return id
     }
 
     /// Decides one change in the coordinator (`decide` sees every earlier
@@ -159,7 +171,8 @@ public final class MallEngine: Sendable {
 
     /// Completes a status change a user shard decided: waits for its record to be
     /// durable, then applies it. Returns the order and the event when one was logged.
-    func settle(_ lsn: LSN, _ event: MallEvent, on shard: UserShard, orderID: UInt64) async throws(EngineError) -> Order {
+    func settle(_ lsn: LSN, _ event: MallEvent, on shardIndex: Int, orderID: UInt64) async throws(EngineError) -> Order {
+        let shard = userShards[shardIndex]
         do {
             try await waitDurable(lsn)
         } catch {
@@ -168,7 +181,7 @@ public final class MallEngine: Sendable {
         }
         do {
             let (order, evicted) = try await shard.finishChange(event, orderID: orderID)
-            orderDirectory.remove(orderIDs: evicted)
+            orderDirectory.remove(orderIDs: evicted, shard: shardIndex)
             guard let order else { throw EngineError.notFound("order") }
             return order
         } catch let error as ApplyError {

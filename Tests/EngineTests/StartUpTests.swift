@@ -28,21 +28,32 @@ struct StartUpTests {
         #expect(fromBulk == (entries + [extra]).sorted())
     }
 
-    @Test("the order directory built on all cores finds every order of every shard, and nothing else")
+    @Test("the order directory built on all cores holds exactly the orders whose ids do not name their shard")
     func orderDirectoryFromShards() throws {
         var shards = (0..<4).map { UserState(shardIndex: $0, shardCount: 4) }
-        var expected: [UInt64: UInt64] = [:]
+        let route = OrderRoute(shardCount: shards.count)
+        var expected: [UInt64: Int] = [:]
         for orderID in UInt64(1)...5_000 {
             let userID = orderID % 97 + 1
             let shard = ShardRouter.shard(of: userID, count: shards.count)
             shards[shard].orders[orderID] = Order(
                 id: orderID, userID: userID, activityID: 1, items: [], totalFen: 100, payAmountFen: 100,
                 status: .pendingPayment, createdAtMs: 0, payDeadlineMs: 1_000)
-            expected[orderID] = userID
+            expected[orderID] = shard
         }
-        let directory = OrderDirectory(users: shards)
-        for (orderID, userID) in expected { #expect(directory.userID(ofOrder: orderID) == userID) }
-        #expect(directory.userID(ofOrder: 5_001) == nil)
-        #expect(OrderDirectory(users: []).userID(ofOrder: 1) == nil)
+        let directory = OrderDirectory(users: shards, route: route)
+        for (orderID, shard) in expected { #expect(directory.shard(ofOrder: orderID) == shard) }
+        let unrouted = expected.filter { route.shard(ofOrder: $0.key) != $0.value }
+        #expect(!unrouted.isEmpty && unrouted.count < expected.count)
+        #expect(directory.entryCount == unrouted.count)
+        // An id no order has is sent to the shard it names, which does not hold it.
+        #expect(directory.shard(ofOrder: 5_001) == 1)
+        #expect(OrderDirectory(users: [], route: OrderRoute(shardCount: 0)).shard(ofOrder: 1) == nil)
+        // Evicting an order drops its entry; an order its id routes needs none.
+        let (evictedID, evictedShard) = try #require(unrouted.first)
+        directory.remove(orderIDs: [evictedID], shard: evictedShard)
+        #expect(directory.entryCount == unrouted.count - 1)
+        directory.record(orderID: 4 * 2_000 + 3, shard: 3)
+        #expect(directory.entryCount == unrouted.count - 1)
     }
 }

@@ -25,6 +25,33 @@ public final class IDGenerator: Sendable {
         }
     }
 
+    /// The next id of an order in user shard `shard`: its bits under `route.mask` name
+    /// the shard. It skips fewer than `route.mask + 1` counter values. `nowMs` is the
+    /// caller's own reading of the clock, so a purchase reads it once. When ids are
+    /// not routed, or routing would overflow, the id is the plain next one, which the
+    /// order directory then records. nil once no id is left (a log that reached the
+    /// largest id).
+    public func next(routedTo shard: Int, by route: OrderRoute, atMs nowMs: Int64) -> UInt64? {
+        let fromClock = UInt64(max(0, nowMs)) << UInt64(Self.counterBits)
+        let shardBits = UInt64(truncatingIfNeeded: shard) & route.mask
+        while true {
+            let previous = last.load(ordering: .relaxed)
+            guard case (let following, false) = previous.addingReportingOverflow(1) else { return nil }
+            var candidate = max(following, fromClock)
+            if route.isRouting, shard < route.shardCount {
+                let routed = candidate & ~route.mask | shardBits
+                if routed >= candidate {
+                    candidate = routed
+                } else if case (let later, false) = routed.addingReportingOverflow(route.mask + 1) {
+                    candidate = later
+                }
+            }
+            if last.compareExchange(expected: previous, desired: candidate, ordering: .relaxed).exchanged {
+                return candidate
+            }
+        }
+    }
+
     public func raiseFloor(to value: UInt64) {
         _ = last.max(value, ordering: .relaxed)
     }

@@ -105,7 +105,7 @@ extension MallEngine {
         // Activities logged before prices were bounded may hold any price: the total is checked here, once.
         let totalFen = try Self.amount(unitPriceFen: offer.unitPriceFen, quantity: quantity, field: "quantity")
         let placed = SeckillOrderPlaced(
-            orderID: ids.next(), userID: userID, activityID: activityID, productID: offer.productID, skuID: skuID,
+            orderID: try nextOrderID(userID: userID, atMs: nowMs), userID: userID, activityID: activityID, productID: offer.productID, skuID: skuID,
             productName: offer.productName, skuName: offer.skuName, quantity: quantity, unitPriceFen: offer.unitPriceFen,
             totalFen: totalFen, deadlineMs: try deadline(after: nowMs), atMs: nowMs, idempotencyKey: idempotencyKey)
         let shardIndex = ShardRouter.shard(of: skuID, count: inventoryShards.count)
@@ -187,8 +187,9 @@ extension MallEngine {
         }
         var byShard = [[Int]](repeating: [], count: userShards.count)
         for (index, purchase) in purchases.enumerated() {
-            byShard[ShardRouter.shard(of: purchase.placed.userID, count: userShards.count)].append(index)
-            orderDirectory.insert(orderID: purchase.placed.orderID, userID: purchase.placed.userID)
+            let shard = userShardIndex(forUser: purchase.placed.userID)
+            byShard[shard].append(index)
+            orderDirectory.record(orderID: purchase.placed.orderID, shard: shard)
         }
         for (shardIndex, indexes) in byShard.enumerated() where !indexes.isEmpty {
             let results = await userShards[shardIndex].applyPlaced(purchases, indexes)

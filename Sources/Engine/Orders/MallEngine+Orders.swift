@@ -61,7 +61,7 @@ extension MallEngine {
                                    unitPriceFen: sku.priceFen, quantity: line.quantity, amountFen: amountFen))
         }
         let nowMs = clock.nowMs()
-        let placed = OrderPlaced(orderID: ids.next(), userID: userID, lines: lines, totalFen: totalFen, payAmountFen: totalFen,
+        let placed = OrderPlaced(orderID: try nextOrderID(userID: userID, atMs: nowMs), userID: userID, lines: lines, totalFen: totalFen, payAmountFen: totalFen,
                                  deadlineMs: try deadline(after: nowMs), atMs: nowMs, idempotencyKey: idempotencyKey)
         return try await withIdempotencyKey(idempotencyKey, userID: userID) { () async throws(EngineError) -> Order in
             let event = MallEvent.orderPlaced(placed)
@@ -118,7 +118,7 @@ extension MallEngine {
 
     /// Applies a durable purchase to the buyer's shard and indexes the order.
     func applyPlacedOrder(_ event: MallEvent, orderID: UInt64, userID: UInt64) async throws(EngineError) -> Order {
-        orderDirectory.insert(orderID: orderID, userID: userID)
+        orderDirectory.record(orderID: orderID, shard: userShardIndex(forUser: userID))
         do throws(ApplyError) {
             guard let order = try await userShard(forUser: userID).applyPlaced(event, orderID: orderID) else {
                 throw ApplyError("order \(orderID) missing after apply")
@@ -132,9 +132,9 @@ extension MallEngine {
 
     /// An order, visible to its owner only when `userID` is given.
     public func order(id: UInt64, ownedBy userID: UInt64? = nil) async -> Order? {
-        guard let ownerID = orderDirectory.userID(ofOrder: id) else { return nil }
-        if let userID, userID != ownerID { return nil }
-        return await userShard(forUser: ownerID).order(id)
+        guard let shard = orderDirectory.shard(ofOrder: id), let order = await userShards[shard].order(id) else { return nil }
+        if let userID, userID != order.userID { return nil }
+        return order
     }
 
     /// How many of a user's orders are in hot state (older finished ones are in the archive).
@@ -152,11 +152,8 @@ extension MallEngine {
 
     /// Cancels an unpaid order; its units return to stock once the record is durable.
     public func cancelOrder(id: UInt64, ownedBy userID: UInt64? = nil, reason: CancelReason) async throws(EngineError) -> Order {
-        guard let ownerID = orderDirectory.userID(ofOrder: id), userID == nil || userID == ownerID else {
-            throw .notFound("order")
-        }
-        let shard = userShard(forUser: ownerID)
-        switch try await shard.beginCancel(orderID: id, reason: reason, atMs: clock.nowMs()) {
+        guard let shard = orderDirectory.shard(ofOrder: id) else { throw .notFound("order") }
+        switch try await userShards[shard].beginCancel(orderID: id, ownedBy: userID, reason: reason, atMs: clock.nowMs()) {
         case .unchanged(let order), .paymentException(_, let order):
             return order
         case .enqueued(let lsn, let event):
@@ -178,10 +175,10 @@ extension MallEngine {
         var cancelled = 0
         while true {
             let nowMs = clock.nowMs()
-            var batches: [(UserShard, UserShard.ExpiryBatch)] = []
+            var batches: [(Int, UserShard.ExpiryBatch)] = []
             var lastLSN: LSN = 0
-            for shard in userShards {
-                let batch = await shard.beginExpiry(nowMs: nowMs, limit: configuration.timeoutsPerPassMax,
+            for (shard, users) in userShards.enumerated() {
+                let batch = await users.beginExpiry(nowMs: nowMs, limit: configuration.timeoutsPerPassMax,
                                                     retryAfterMs: Self.deadlineRetryMs)
                 guard !batch.enqueued.isEmpty else { continue }
                 batches.append((shard, batch))
@@ -197,8 +194,9 @@ extension MallEngine {
             var giveBacks: [[MallEvent]] = Array(repeating: [], count: inventoryShards.count)
             for (shard, batch) in batches {
                 do {
-                    let evicted = try await shard.finishExpiry(batch, durable: durable, retryAtMs: nowMs + Self.deadlineRetryMs)
-                    orderDirectory.remove(orderIDs: evicted)
+                    let evicted = try await userShards[shard].finishExpiry(batch, durable: durable,
+                                                                           retryAtMs: nowMs + Self.deadlineRetryMs)
+                    orderDirectory.remove(orderIDs: evicted, shard: shard)
                 } catch {
                     logger.critical("a durable cancellation does not apply to live state", metadata: ["error": "\(error)"])
                 }

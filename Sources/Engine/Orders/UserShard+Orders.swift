@@ -55,7 +55,9 @@ extension UserShard {
         case paymentException(PaymentExceptionRecorded.Reason, Order)
     }
 
-    func beginPayment(orderID: UInt64, transactionID: String, amountFen: Int64, atMs: Int64) throws(EngineError) -> Decision {
+    /// nil when the shard holds no such order: no order can keep the payment.
+    func beginPayment(orderID: UInt64, transactionID: String, amountFen: Int64, atMs: Int64) throws(EngineError) -> Decision? {
+        guard state.orders[orderID] != nil else { return nil }
         let order = try orderForChange(orderID)
         var machine = OrderStateMachine(order)
         switch machine.paymentConfirmed(amountFen: amountFen, transactionID: transactionID) {
@@ -74,8 +76,10 @@ extension UserShard {
         }
     }
 
-    func beginCancel(orderID: UInt64, reason: CancelReason, atMs: Int64) throws(EngineError) -> Decision {
-        let order = try orderForChange(orderID)
+    /// With `ownedBy`, an order of another user is not found.
+    func beginCancel(orderID: UInt64, ownedBy userID: UInt64? = nil, reason: CancelReason,
+                     atMs: Int64) throws(EngineError) -> Decision {
+        let order = try orderForChange(orderID, ownedBy: userID)
         var machine = OrderStateMachine(order)
         switch machine.cancelRequested() {
         case .cancel:
@@ -151,8 +155,8 @@ extension UserShard {
         return evicted
     }
 
-    private func orderForChange(_ orderID: UInt64) throws(EngineError) -> Order {
-        guard let order = state.orders[orderID] else { throw .notFound("order") }
+    private func orderForChange(_ orderID: UInt64, ownedBy userID: UInt64? = nil) throws(EngineError) -> Order {
+        guard let order = state.orders[orderID], userID == nil || userID == order.userID else { throw .notFound("order") }
         guard !busyOrders.contains(orderID) else { throw .orderBusy(orderID: orderID) }
         return order
     }

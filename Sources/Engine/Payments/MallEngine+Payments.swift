@@ -17,13 +17,14 @@ extension MallEngine {
         guard !transactionID.isEmpty, transactionID.utf8.count <= 64 else {
             throw .invalid(field: "transactionId", reason: "must be 1 to 64 bytes")
         }
-        guard let orderID = orderID(forOrderNo: orderNo), let ownerID = orderDirectory.userID(ofOrder: orderID) else {
+        guard let orderID = OrderNumber.orderID(from: orderNo), let shard = orderDirectory.shard(ofOrder: orderID),
+              let decision = try await userShards[shard].beginPayment(
+                orderID: orderID, transactionID: transactionID, amountFen: amountFen, atMs: clock.nowMs())
+        else {
             return .exception(try await recordPaymentException(
                 transactionID: transactionID, orderNo: orderNo, orderID: 0, amountFen: amountFen, reason: .unknownOrder))
         }
-        let shard = userShard(forUser: ownerID)
-        switch try await shard.beginPayment(orderID: orderID, transactionID: transactionID, amountFen: amountFen,
-                                            atMs: clock.nowMs()) {
+        switch decision {
         case .unchanged(let order):
             return .paid(order)
         case .enqueued(let lsn, let event):
@@ -62,9 +63,4 @@ extension MallEngine {
         return exception
     }
 
-    /// Resolves the order number a payment notification carries (`out_trade_no`).
-    public func orderID(forOrderNo orderNo: String) -> UInt64? {
-        guard let id = OrderNumber.orderID(from: orderNo), orderDirectory.userID(ofOrder: id) != nil else { return nil }
-        return id
-    }
 }
