@@ -72,4 +72,63 @@ struct BatchingTests {
         for order in orders { #expect(await reopened.order(id: order.id) == order) }
         await reopened.close()
     }
+
+    @Test("a batch priced from the catalog at once: purchases of closed, unknown and off-shelf sales are refused, the others keep their own price and names")
+    func catalogRefusalsInsideBatches() async throws {
+        let directory = TestDataDirectory()
+        let clock = ManualClock(nowMs: testEpochMs)
+        // One shard: every purchase joins the same inbox, so the kinds below share batches.
+        let engine = try openEngine(directory, clock: clock, shards: 1)
+        let open = try await makeSale(engine, stock: 100, limitPerUser: 5, priceFen: 990)
+        let other = try await makeSale(engine, stock: 100, limitPerUser: 5, priceFen: 1_250)
+        let shelved = try await makeSale(engine, stock: 100, limitPerUser: 5)
+        try await engine.shelveProducts([shelved.productID], onShelf: false, operatorID: 1)
+        let nowMs = engine.nowMs
+        let later = try await engine.createSeckillActivity(NewSeckillActivity(
+            name: "later", startMs: nowMs + 60_000, endMs: nowMs + 120_000,
+            items: [SeckillItemDefinition(skuID: open.skuID, seckillPriceFen: 500, stock: 10, limitPerUser: 1)]))
+        let users = try await registerUsers(engine, count: 20)
+        let kinds: [(activityID: UInt64, skuID: UInt64, refusal: EngineError?)] = [
+            (open.activityID, open.skuID, nil),
+            (other.activityID, other.skuID, nil),
+            (open.activityID + 999_999, open.skuID, .notFound("flash-sale activity")),
+            (open.activityID, other.skuID, .notFound("SKU in this activity")),
+            (shelved.activityID, shelved.skuID, .conflict("this product is not on sale (off the shelf)")),
+            (later.id, open.skuID, .activityNotActive(startMs: later.startMs, endMs: later.endMs)),
+        ]
+        let outcomes = await withTaskGroup(of: (Int, UInt64, Result<Order, EngineError>).self) { group in
+            for (userIndex, user) in users.enumerated() {
+                for kind in kinds.indices {
+                    group.addTask {
+                        let purchase = kinds[(kind + userIndex) % kinds.count]
+                        do throws(EngineError) {
+                            return ((kind + userIndex) % kinds.count, user, .success(try await engine.placeSeckillOrder(
+                                userID: user, activityID: purchase.activityID, skuID: purchase.skuID, quantity: 2)))
+                        } catch {
+                            return ((kind + userIndex) % kinds.count, user, .failure(error))
+                        }
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.count == users.count * kinds.count)
+        for (kind, user, outcome) in outcomes {
+            switch (outcome, kinds[kind].refusal) {
+            case (.success(let order), nil):
+                let sale = kind == 0 ? open : other
+                #expect(order.userID == user && order.activityID == sale.activityID)
+                #expect(order.items.map(\.skuID) == [sale.skuID] && order.items.map(\.productName) == ["龙井 tea"])
+                #expect(order.totalFen == (kind == 0 ? 1_980 : 2_500))
+                #expect(await engine.order(id: order.id, ownedBy: user) == order)
+            case (.failure(let error), let refusal?):
+                #expect(error == refusal)
+            default:
+                Issue.record("kind \(kind): \(outcome)")
+            }
+        }
+        let status = try #require(await engine.seckillActivity(id: open.activityID))
+        #expect(status.1[0].sold == 40)
+        try await expectReplayEqualsLive(engine, directory)
+    }
 }
