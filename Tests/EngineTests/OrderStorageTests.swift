@@ -57,12 +57,16 @@ struct OrderStorageTests {
         #expect(OrderTable().isEmpty && OrderTable().count == 0 && OrderTable() == OrderTable())
     }
 
-    @Test("the engine's order ids spread over every table")
+    @Test("one millisecond's orders share a table, and those of a few seconds spread evenly over every table")
     func spread() {
+        let firstMs: UInt64 = 1_780_000_000_000
+        let bits = UInt64(IDGenerator.counterBits)
+        #expect(Set((0..<UInt64(1) << bits).map { OrderTable.segment(of: firstMs << bits | $0) }).count == 1)
         var counts = [Int](repeating: 0, count: OrderTable.segmentCount)
-        let first = UInt64(1_780_000_000_000) << UInt64(IDGenerator.counterBits)
-        for id in first..<(first + 256_000) { counts[OrderTable.segment(of: id)] += 1 }
-        #expect(counts.min()! > 800 && counts.max()! < 1_200, "1,000 a table on average")
+        for ms in firstMs..<(firstMs + 2_560) {
+            for counter in stride(from: UInt64(3), to: 1_000, by: 10) { counts[OrderTable.segment(of: ms << bits | counter)] += 1 }
+        }
+        #expect(counts.allSatisfy { $0 == 1_000 }, "10 ms of 100 orders a table")
     }
 
     static func placed(_ orderID: UInt64, userID: UInt64, name: String, quantity: Int64 = 1) -> SeckillOrderPlaced {
