@@ -61,8 +61,9 @@ extension MallEngine {
                                    unitPriceFen: sku.priceFen, quantity: line.quantity, amountFen: amountFen))
         }
         let nowMs = clock.nowMs()
-        let placed = OrderPlaced(orderID: try nextOrderID(userID: userID, atMs: nowMs), userID: userID, lines: lines, totalFen: totalFen, payAmountFen: totalFen,
-                                 deadlineMs: try deadline(after: nowMs), atMs: nowMs, idempotencyKey: idempotencyKey)
+        let placed = OrderPlaced(orderID: try nextOrderID(userID: userID, atMs: nowMs), userID: userID, lines: lines,
+                                 totalFen: totalFen, payAmountFen: totalFen, deadlineMs: try deadline(after: nowMs), atMs: nowMs,
+                                 idempotencyKey: idempotencyKey)
         return try await withIdempotencyKey(idempotencyKey, userID: userID) { () async throws(EngineError) -> Order in
             let event = MallEvent.orderPlaced(placed)
             let shards = EventRouting.inventoryShards(of: event, shardCount: inventoryShards.count).map { inventoryShards[$0] }
