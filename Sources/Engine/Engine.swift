@@ -113,13 +113,22 @@ public final class MallEngine: Sendable {
         ShardRouter.shard(of: userID, count: userShards.count)
     }
 
+    /// A new id of any kind but an order's.
+    func nextID() throws(EngineError) -> UInt64 {
+        guard let id = ids.next() else { throw Self.idsExhausted }
+        return id
+    }
+
     /// A new order's id, naming its buyer's user shard (`OrderRoute`).
     func nextOrderID(userID: UInt64, atMs nowMs: Int64) throws(EngineError) -> UInt64 {
         guard let id = ids.next(routedTo: userShardIndex(forUser: userID), by: orderDirectory.route, atMs: nowMs) else {
-            throw .unavailable("no order id is left: the log holds the largest id")
+            throw Self.idsExhausted
         }
         return id
     }
+
+    /// Refused rather than trapped: ids rise from the largest in state, and a log may hold the largest of all.
+    static let idsExhausted = EngineError.unavailable("no id is left: the log holds the largest id")
 
     /// Decides one change in the coordinator (`decide` sees every earlier
     /// decision), waits until its record is durable, publishes it and applies

@@ -88,19 +88,19 @@ struct CodecTests {
     }
 
     @Test("order numbers are 22 digits, sortable, and map back to the order id")
-    func orderNumbers() {
+    func orderNumbers() throws {
         let clock = ManualClock(nowMs: 1_795_773_600_123)
         let ids = IDGenerator(clock: clock)
         var previous = ""
         for _ in 0..<1000 {
-            let id = ids.next()
+            let id = try #require(ids.next())
             let number = OrderNumber.make(orderID: id)
             #expect(number.count == 22)
             #expect(number > previous)
             #expect(OrderNumber.orderID(from: number) == id)
             previous = number
         }
-        #expect(OrderNumber.make(orderID: ids.next()).hasPrefix("20261127100000123"))
+        #expect(OrderNumber.make(orderID: try #require(ids.next())).hasPrefix("20261127100000123"))
         #expect(OrderNumber.orderID(from: "2026113210000012300001") == nil)
         #expect(OrderNumber.orderID(from: "abc") == nil)
     }

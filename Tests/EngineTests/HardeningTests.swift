@@ -81,6 +81,29 @@ struct HardeningTests {
         #expect(throws: (any Error).self) { try MallEngine.open(configuration, logger: Logger(label: "test")) }
     }
 
+    @Test("a log holding the largest id opens, and every new id is refused as unavailable instead of trapping")
+    func largestIDInTheLog() async throws {
+        let directory = TestDataDirectory()
+        let configuration = directory.configuration()
+        try await Self.writeLog(configuration, [
+            (.productCreated(ProductCreated(productID: 10, name: "p", skus: [SKUDefinition(skuID: 11, name: "s", spec: [], priceFen: 1, stock: 5)],
+                                            atMs: testEpochMs)), 1, nil),
+            (.userRegistered(UserRegistered(userID: UInt64.max, openID: "last", unionID: nil, atMs: testEpochMs)), 1, nil),
+        ])
+        let engine = try openEngine(directory, clock: ManualClock(nowMs: testEpochMs))
+        let exhausted = EngineError.unavailable("no id is left: the log holds the largest id")
+        await #expect(throws: exhausted) { _ = try await engine.registerUser(openID: "next", unionID: nil) }
+        await #expect(throws: exhausted) {
+            _ = try await engine.createProduct(NewProduct(name: "q", skus: [.init(name: "1", spec: [], priceFen: 1, stock: 1)]))
+        }
+        await #expect(throws: exhausted) {
+            _ = try await engine.placeOrder(userID: UInt64.max, NewOrder(lines: [.init(skuID: 11, quantity: 1)]))
+        }
+        #expect(await engine.stock(skuID: 11) == 5)
+        #expect(await engine.user(id: UInt64.max)?.id == UInt64.max)
+        await engine.close()
+    }
+
     @Test("a record that does not fit the state stops recovery with its segment, LSN and event named")
     func unappliableRecordStopsRecovery() async throws {
         let directory = TestDataDirectory()

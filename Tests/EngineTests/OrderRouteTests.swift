@@ -25,7 +25,7 @@ struct OrderRouteTests {
     }
 
     @Test("routed ids rise, name their shard, skip fewer counter values than the route has shards, and stay unique across tasks")
-    func routedIDs() async {
+    func routedIDs() async throws {
         let clock = ManualClock(nowMs: testEpochMs)
         let ids = IDGenerator(clock: clock)
         let route = OrderRoute(shardCount: 7)
@@ -44,7 +44,7 @@ struct OrderRouteTests {
             previous = id
         }
         // Ids of other kinds and orders share one sequence.
-        let plain = ids.next()
+        let plain = try #require(ids.next())
         #expect(plain > previous)
 
         let taken = await withTaskGroup(of: [UInt64].self) { group in
@@ -68,6 +68,10 @@ struct OrderRouteTests {
         #expect(ids.next(routedTo: 3, by: route, atMs: 0) == UInt64.max - 1)
         #expect(ids.next(routedTo: 15, by: route, atMs: 0) == UInt64.max)
         #expect(ids.next(routedTo: 15, by: route, atMs: 0) == nil)
+        #expect(ids.next() == nil)
+        let plain = IDGenerator(clock: ManualClock(nowMs: 0), floor: UInt64.max - 1)
+        #expect(plain.next() == UInt64.max)
+        #expect(plain.next() == nil)
     }
 
     @Test("orders are found by id, order number and owner after restarts under other shard counts, from the log and from a snapshot",

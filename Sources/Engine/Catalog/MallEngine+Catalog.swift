@@ -98,9 +98,9 @@ extension MallEngine {
     public func saveProduct(id: UInt64?, _ input: ProductInput, operatorID: UInt64) async throws(EngineError) -> Product {
         try Self.check(input)
         let nowMs = clock.nowMs()
-        let productID = id ?? ids.next()
+        let productID = if let id { id } else { try nextID() }
         // Ids for SKUs that may be new, taken up front: the decision below runs in the coordinator.
-        let freshIDs = input.skus.map { _ in ids.next() }
+        let freshIDs = try input.skus.map { _ throws(EngineError) in try nextID() }
         try await commit(atMs: nowMs) { decided throws(EngineError) in
             let catalog = decided.catalog
             let existing = catalog.products[productID]

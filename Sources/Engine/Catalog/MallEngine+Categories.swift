@@ -31,7 +31,7 @@ extension MallEngine {
             }
         }
         let nowMs = clock.nowMs()
-        let categoryID = id ?? ids.next()
+        let categoryID = if let id { id } else { try nextID() }
         let event = try await commit(atMs: nowMs) { decided throws(EngineError) in
             let catalog = decided.catalog
             let existing = catalog.categories[categoryID]

@@ -14,11 +14,13 @@ public final class IDGenerator: Sendable {
         self.last = Atomic(floor)
     }
 
-    public func next() -> UInt64 {
+    /// nil once no id is left: a log that holds the largest id raised the floor to it.
+    public func next() -> UInt64? {
         let fromClock = UInt64(max(0, clock.nowMs())) << UInt64(Self.counterBits)
         while true {
             let previous = last.load(ordering: .relaxed)
-            let candidate = max(previous + 1, fromClock)
+            guard case (let following, false) = previous.addingReportingOverflow(1) else { return nil }
+            let candidate = max(following, fromClock)
             if last.compareExchange(expected: previous, desired: candidate, ordering: .relaxed).exchanged {
                 return candidate
             }

@@ -14,7 +14,7 @@ extension MallEngine {
         do {
             result = try await identity.register(openID: openID) { [self] () async throws -> UInt64 in
                 let nowMs = clock.nowMs()
-                let userID = ids.next()
+                let userID = try nextID()
                 try await commit(atMs: nowMs) { _ in
                     .userRegistered(UserRegistered(userID: userID, openID: openID, unionID: unionID, atMs: nowMs))
                 }
@@ -43,7 +43,7 @@ extension MallEngine {
     /// Starts a refresh-token family for a login. For an admin, also records the last login.
     public func openSession(_ subject: SessionSubject, ip: String) async throws(EngineError) -> Session {
         let nowMs = clock.nowMs()
-        let opened = SessionOpened(subject: subject, familyID: ids.next(), ip: String(ip.prefix(64)), atMs: nowMs,
+        let opened = SessionOpened(subject: subject, familyID: try nextID(), ip: String(ip.prefix(64)), atMs: nowMs,
                                    expiresAtMs: nowMs + IdentityLimits.refreshLifetimeMs)
         switch subject {
         case .user(let userID):
@@ -176,7 +176,7 @@ extension MallEngine {
     /// - Returns: the user's identity after it, and the address added or changed.
     public func changeAddresses(userID: UInt64, _ change: AddressBook.Change) async throws(EngineError) -> (UserIdentity, Address?) {
         let nowMs = clock.nowMs()
-        let newID = ids.next()
+        let newID = try nextID()
         let result = try await changeUser(userID, atMs: nowMs) { _, identity throws(EngineError) in
             var book = AddressBook(addresses: identity.addresses)
             try book.apply(change, newID: newID, nowMs: nowMs)
@@ -238,7 +238,7 @@ extension MallEngine {
         guard !username.isEmpty, username.utf8.count <= 64 else { throw .invalid(field: "username", reason: "must be 1 to 64 bytes") }
         guard Self.adminRoles.contains(role) else { throw .invalid(field: "role", reason: "must be one of \(Self.adminRoles.sorted())") }
         let nowMs = clock.nowMs()
-        let newID = ids.next()
+        let newID = try nextID()
         let event = try await commit(atMs: nowMs) { decided in
             // Decided in the coordinator: two concurrent upserts of one username share its id.
             .adminUpserted(AdminUpserted(adminID: decided.settings.admins[username]?.id ?? newID, username: username,
@@ -258,7 +258,7 @@ extension MallEngine {
         _ change: @Sendable (AdminAccount?, _ newID: UInt64, _ nowMs: Int64) throws(EngineError) -> (AdminAccount, revokesSessions: Bool)?
     ) async throws(EngineError) -> Admin {
         let nowMs = clock.nowMs()
-        let newID = ids.next()
+        let newID = try nextID()
         try await commit(atMs: nowMs) { decided throws(EngineError) in
             let current = decided.settings.admins[username].map(\.account)
             guard let (account, revokes) = try change(current, current?.id ?? newID, nowMs) else { return nil }
@@ -282,7 +282,7 @@ extension MallEngine {
     public func recordAudit(adminID: UInt64, username: String, action: String, target: String, ip: String,
                             resultCode: Int32) async throws(EngineError) {
         let nowMs = clock.nowMs()
-        let entry = AuditEntry(id: ids.next(), adminID: adminID, username: String(username.prefix(64)),
+        let entry = AuditEntry(id: try nextID(), adminID: adminID, username: String(username.prefix(64)),
                                action: String(action.prefix(200)), target: String(target.prefix(200)),
                                ip: String(ip.prefix(64)), resultCode: resultCode, atMs: nowMs)
         try await commit(atMs: nowMs) { _ in .auditRecorded(AuditRecorded(entry: entry)) }

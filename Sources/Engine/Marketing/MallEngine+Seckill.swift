@@ -44,7 +44,7 @@ extension MallEngine {
             }
         }
         let nowMs = clock.nowMs()
-        let activityID = ids.next()
+        let activityID = try nextID()
         for (index, item) in input.items.enumerated() where catalog.sku(item.skuID) == nil {
             throw .invalid(field: "items[\(index)].skuId", reason: "no such SKU")
         }
