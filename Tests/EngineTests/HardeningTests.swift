@@ -260,7 +260,11 @@ struct HardeningTests {
         #expect(try #require(await engine.seckillActivity(id: sale.activityID)).1[0].remaining == 300)
         let after = engine.walStatistics
         #expect(after.recordsWritten - before.recordsWritten == 300)
-        #expect(after.fsyncs - before.fsyncs <= 60, "300 cancellations took \(after.fsyncs - before.fsyncs) fsyncs")
+        // Cancelled one at a time, each waiting for its record, they would take 300 fsyncs. How many
+        // frames a pass shares depends on when the writer thread wakes: at most 60 in every run before,
+        // 111 once in a fresh-clone CI run with every suite in parallel (where `<= 60` failed).
+        // At most half proves the passes share frames without asserting the scheduler's timing.
+        #expect(after.fsyncs - before.fsyncs < 150, "300 cancellations took \(after.fsyncs - before.fsyncs) fsyncs")
         let live = await engine.liveState()
         await engine.close()
         #expect(try Recovery.rebuild(configuration: configuration).0.digest == live.digest)
