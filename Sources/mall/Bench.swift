@@ -17,8 +17,12 @@ struct LatencySample {
     var nanoseconds: [Int64] = []
 
     mutating func append(_ duration: Duration) {
+        nanoseconds.append(Self.nanoseconds(duration))
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
-        nanoseconds.append(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
     func percentileMs(_ fraction: Double) -> Double {
@@ -73,8 +77,7 @@ func runBuyers<Buyer: Sendable>(_ buyers: [Buyer], each: Int,
                 for index in 0..<each {
                     try await operation(buyer)
                     let ended = clock.now
-                    let (seconds, attoseconds) = (ended - began).components
-                    nanoseconds[index] = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+                    nanoseconds[index] = LatencySample.nanoseconds(ended - began)
                     began = ended
                 }
                 return LatencySample(nanoseconds: Array(nanoseconds))

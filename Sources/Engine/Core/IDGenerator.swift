@@ -16,38 +16,23 @@ public final class IDGenerator: Sendable {
 
     /// nil once no id is left: a log that holds the largest id raised the floor to it.
     public func next() -> UInt64? {
-        let fromClock = UInt64(max(0, clock.nowMs())) << UInt64(Self.counterBits)
-        while true {
-            let previous = last.load(ordering: .relaxed)
-            guard case (let following, false) = previous.addingReportingOverflow(1) else { return nil }
-            let candidate = max(following, fromClock)
-            if last.compareExchange(expected: previous, desired: candidate, ordering: .relaxed).exchanged {
-                return candidate
-            }
-        }
+        take(atMs: clock.nowMs()) { $0 }
     }
 
-    /// The next id of an order in user shard `shard`: its bits under `route.mask` name
-    /// the shard. It skips fewer than `route.mask + 1` counter values. `nowMs` is the
-    /// caller's own reading of the clock, so a purchase reads it once. When ids are
-    /// not routed, or routing would overflow, the id is the plain next one, which the
-    /// order directory then records. nil once no id is left (a log that reached the
-    /// largest id).
+    /// The next id of an order in user shard `shard`, its bits under `route.mask` naming the
+    /// shard (`OrderRoute.id(atOrAfter:naming:)`). `nowMs` is the caller's own reading of the
+    /// clock, so a purchase reads it once. nil once no id is left.
     public func next(routedTo shard: Int, by route: OrderRoute, atMs nowMs: Int64) -> UInt64? {
+        take(atMs: nowMs) { route.id(atOrAfter: $0, naming: shard) }
+    }
+
+    /// The first id after the last one taken and not before `nowMs`'s, as `adjust` moves it up.
+    private func take(atMs nowMs: Int64, _ adjust: (UInt64) -> UInt64) -> UInt64? {
         let fromClock = UInt64(max(0, nowMs)) << UInt64(Self.counterBits)
-        let shardBits = UInt64(truncatingIfNeeded: shard) & route.mask
         while true {
             let previous = last.load(ordering: .relaxed)
             guard case (let following, false) = previous.addingReportingOverflow(1) else { return nil }
-            var candidate = max(following, fromClock)
-            if route.isRouting, shard < route.shardCount {
-                let routed = candidate & ~route.mask | shardBits
-                if routed >= candidate {
-                    candidate = routed
-                } else if case (let later, false) = routed.addingReportingOverflow(route.mask + 1) {
-                    candidate = later
-                }
-            }
+            let candidate = adjust(max(following, fromClock))
             if last.compareExchange(expected: previous, desired: candidate, ordering: .relaxed).exchanged {
                 return candidate
             }

@@ -229,17 +229,8 @@ extension MallEngine {
         }
         guard !refused.isEmpty else { return }
         for (index, error) in refused { batch[index].continuation.resume(returning: .failure(error)) }
-        var kept: [SeckillPurchase] = []
-        kept.reserveCapacity(batch.count - refused.count)
-        var refusedIndexes = refused.map(\.index)[...]
-        for index in batch.indices {
-            if refusedIndexes.first == index {
-                refusedIndexes.removeFirst()
-            } else {
-                kept.append(batch[index])
-            }
-        }
-        batch = kept
+        let gone = Set(refused.map(\.index))
+        batch = batch.indices.filter { !gone.contains($0) }.map { batch[$0] }
     }
 
     /// Waits until a batch is durable, applies it to the buyers' shards and answers each buyer.

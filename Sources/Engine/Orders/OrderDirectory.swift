@@ -22,6 +22,17 @@ public struct OrderRoute: Sendable, Equatable {
         mask = (1 << bits) - 1
     }
 
+    /// The first id from `candidate` on whose bits name `shard`, fewer than `mask + 1` ids on.
+    /// `candidate` itself when ids are not routed, `shard` is not one, or the id space ends
+    /// first: the order directory then records the order.
+    func id(atOrAfter candidate: UInt64, naming shard: Int) -> UInt64 {
+        guard isRouting, (0..<shardCount).contains(shard) else { return candidate }
+        let routed = candidate & ~mask | UInt64(truncatingIfNeeded: shard)
+        if routed >= candidate { return routed }
+        guard case (let later, false) = routed.addingReportingOverflow(mask + 1) else { return candidate }
+        return later
+    }
+
     /// The shard `id` names, nil when ids are not routed or the bits name no shard.
     @inline(__always)
     public func shard(ofOrder id: UInt64) -> Int? {
