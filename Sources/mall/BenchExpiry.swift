@@ -16,6 +16,15 @@ struct ExpiryBench: AsyncParsableCommand {
     @Option(help: "Unpaid orders that expire together.") var orders = 100_000
     @Option(help: "Distinct buyers placing them.") var buyers = 1_000
     @Option(help: "Orders cancelled one at a time for the baseline (0 skips it).") var baselineOrders = 10_000
+    @Option(help: "Data directory: each run uses a fresh subdirectory of it (a temporary directory by default).")
+    var dataDir: String?
+
+    func validate() throws {
+        try validateBenchCounts(units: orders, buyers: buyers, unitsName: "orders", buyersName: "buyers")
+        if baselineOrders != 0 {
+            try validateBenchCounts(units: baselineOrders, buyers: buyers, unitsName: "baseline-orders", buyersName: "buyers")
+        }
+    }
 
     func run() async throws {
         let batched = try await measure(orders: orders, oneByOne: false)
@@ -30,8 +39,11 @@ struct ExpiryBench: AsyncParsableCommand {
 
     private func measure(orders: Int, oneByOne: Bool) async throws -> (seconds: Double, fsyncs: Int) {
         let clock = ManualClock(nowMs: Int64(Date().timeIntervalSince1970 * 1000))
-        var configuration = EngineConfiguration(dataDirectory: temporaryDirectory("mall-bench-expiry"))
+        let run = oneByOne ? "one-by-one" : "batched"
+        var configuration = EngineConfiguration(
+            dataDirectory: dataDir.map { "\($0)/\(run)" } ?? temporaryDirectory("mall-bench-expiry-\(run)"))
         configuration.snapshotEveryRecords = .max
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let engine = try MallEngine.open(configuration, clock: clock, logger: Logger(label: "bench"))
         let (activityID, skuID) = try await makeSale(engine, stock: Int64(orders), limitPerUser: Int64(orders))
         var users: [UInt64] = []

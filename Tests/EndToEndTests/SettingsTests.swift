@@ -25,5 +25,47 @@ extension EndToEnd {
             let log = try String(contentsOf: server.logFile, encoding: .utf8)
             #expect(log.contains(named), "\(name)=\(value): \(log.suffix(800))")
         }
+
+        /// `mall bench expiry --buyers 0` once divided by zero.
+        @Test("a benchmark count out of range stops `mall bench` with a message naming it, never a trap",
+              arguments: [
+                  (["expiry", "--buyers", "0"], "--buyers"),
+                  (["expiry", "--orders", "0"], "--orders"),
+                  (["expiry", "--baseline-orders=-1"], "--baseline-orders"),
+                  (["engine", "--buyers", "0"], "--buyers"),
+              ])
+        func benchCountOutOfRange(arguments: [String], named: String) throws {
+            let run = try runMall(["bench"] + arguments)
+            #expect(run.reason == .exit && run.status != 0, "\(arguments): \(run)")
+            #expect(run.output.contains(named), "\(arguments): \(run.output)")
+        }
+
+        /// `scripts/bench expiry` passes `--data-dir`, as for every `mall bench` run; expiry once refused it.
+        @Test("`mall bench expiry` runs in the data directory it is given")
+        func expiryTakesADataDirectory() throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("expiry-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let run = try runMall(["bench", "expiry", "--orders", "40", "--buyers", "4", "--baseline-orders", "8",
+                                   "--data-dir", directory.path])
+            #expect(run.reason == .exit && run.status == 0, "\(run)")
+            #expect(run.output.contains("| expiry | batched timer | 40 orders |"), "\(run.output)")
+            #expect(run.output.contains("| expiry | one cancel per fsync (baseline) | 8 orders |"), "\(run.output)")
+            #expect(FileManager.default.fileExists(atPath: directory.path))
+        }
+
+        /// Runs the `mall` binary to its end: how it ended and what it wrote (stdout and stderr).
+        private func runMall(_ arguments: [String]) throws
+            -> (reason: Process.TerminationReason, status: Int32, output: String) {
+            let process = Process()
+            process.executableURL = try ServerProcess.locateBinary()
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationReason, process.terminationStatus, output)
+        }
     }
 }
