@@ -260,11 +260,47 @@ struct HardeningTests {
         #expect(try #require(await engine.seckillActivity(id: sale.activityID)).1[0].remaining == 300)
         let after = engine.walStatistics
         #expect(after.recordsWritten - before.recordsWritten == 300)
-        // Cancelled one at a time, each waiting for its record, they would take 300 fsyncs. How many
-        // frames a pass shares depends on when the writer thread wakes: at most 60 in every run before,
-        // 111 once in a fresh-clone CI run with every suite in parallel (where `<= 60` failed).
-        // At most half proves the passes share frames without asserting the scheduler's timing.
+        // Cancelled one at a time, each waiting for its record, they would take 300 fsyncs. With the
+        // queue this small a shard's group rarely fits whole, and what does not is enqueued record by
+        // record as room allows, sharing frames as the writer thread happens to wake (at most 111 seen).
+        // At most half proves they share frames without asserting the scheduler's timing;
+        // `deadlineGroups` checks the whole groups exactly.
         #expect(after.fsyncs - before.fsyncs < 150, "300 cancellations took \(after.fsyncs - before.fsyncs) fsyncs")
+        let live = await engine.liveState()
+        await engine.close()
+        #expect(try Recovery.rebuild(configuration: configuration).0.digest == live.digest)
+    }
+
+    @Test("a user shard's expired orders are cancelled as one WAL group: one frame, however the writer thread wakes")
+    func deadlineGroups() async throws {
+        let directory = TestDataDirectory()
+        let clock = ManualClock(nowMs: testEpochMs)
+        // One user shard: every cancellation of the pass is in its one batch.
+        let configuration = directory.configuration(shards: 1)
+        let engine = try MallEngine.open(configuration, clock: clock, logger: Logger(label: "test"))
+        let (orders, buyers) = (2_000, 20)
+        let sale = try await makeSale(engine, stock: Int64(orders), limitPerUser: Int64(orders))
+        let users = try await registerUsers(engine, count: buyers)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for user in users {
+                group.addTask {
+                    for _ in 0..<(orders / buyers) {
+                        _ = try await engine.placeSeckillOrder(userID: user, activityID: sale.activityID, skuID: sale.skuID, quantity: 1)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        clock.advance(byMs: configuration.paymentTimeoutMs + 1)
+        let before = engine.walStatistics
+        #expect(await engine.cancelExpiredOrders() == orders)
+        let after = engine.walStatistics
+        #expect(after.recordsWritten - before.recordsWritten == orders)
+        // Enqueued one by one, the writer thread took the first as soon as it woke and the rest
+        // in whatever frames its wake-ups made. As one group they are taken whole: one frame.
+        #expect(after.framesWritten - before.framesWritten == 1,
+                "\(orders) cancellations on one user shard took \(after.framesWritten - before.framesWritten) frames")
+        #expect(try #require(await engine.seckillActivity(id: sale.activityID)).1[0].remaining == Int64(orders))
         let live = await engine.liveState()
         await engine.close()
         #expect(try Recovery.rebuild(configuration: configuration).0.digest == live.digest)

@@ -164,6 +164,11 @@ public enum MallEvent: Sendable, Equatable {
         return writer.bytes
     }
 
+    /// Appends the payload to `bytes`, a record group's buffer, with no array of its own.
+    func appendPayload(to bytes: inout [UInt8]) {
+        ByteWriter.appending(to: &bytes) { encode(to: &$0) }
+    }
+
     private func encode(to writer: inout ByteWriter) {
         switch self {
         case .adminUpserted(let event): event.encode(to: &writer)

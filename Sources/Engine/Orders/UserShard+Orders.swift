@@ -112,32 +112,72 @@ extension UserShard {
     }
 
     /// Pops up to `limit` orders whose payment deadline has passed and enqueues
-    /// their cancellations together, so they share WAL frames and one wait. A
-    /// deadline that cannot be acted on now (order busy, WAL queue full or
-    /// failing) is pushed back `retryAfterMs` later, never dropped.
+    /// their cancellations as one WAL group. The writer takes a group whole, so a
+    /// shard's pass takes at most one frame and one fsync (up to
+    /// `WALConfiguration.batchRecordsMax` records), however the writer thread's
+    /// wake-ups fall. When the queue has no room for the whole group, or the group
+    /// cannot be logged, they are enqueued one by one as room allows. A deadline
+    /// that cannot be acted on now (order busy, WAL queue full or failing) is
+    /// pushed back `retryAfterMs` later, never dropped.
     func beginExpiry(nowMs: Int64, limit: Int, retryAfterMs: Int64) -> ExpiryBatch {
-        var batch = ExpiryBatch()
+        var decided: [(orderID: UInt64, event: MallEvent)] = []
         var retry: [UInt64] = []
-        while batch.enqueued.count < limit, let first = deadlines.first, first.deadlineMs <= nowMs {
+        var seen = Set<UInt64>()
+        while decided.count < limit, let first = deadlines.first, first.deadlineMs <= nowMs {
             _ = deadlines.popFirst()
-            guard let order = state.orders[first.orderID], order.status == .pendingPayment else { continue }
-            do {
-                switch try beginCancel(orderID: order.id, reason: .timeout, atMs: nowMs) {
-                case .enqueued(let lsn, let event):
-                    batch.enqueued.append((order.id, event))
-                    batch.lastLSN = lsn
-                case .unchanged, .paymentException:
-                    continue
-                }
-            } catch {
-                // Busy (a payment in flight), overloaded or unavailable: look again shortly.
+            guard let order = state.orders[first.orderID], order.status == .pendingPayment,
+                  seen.insert(order.id).inserted else { continue }
+            // A payment in flight: look again shortly.
+            guard !busyOrders.contains(order.id) else {
                 retry.append(order.id)
-                if case .overloaded = error { break }
-                if case .unavailable = error { break }
+                continue
+            }
+            var machine = OrderStateMachine(order)
+            switch machine.cancelRequested() {
+            case .cancel:
+                decided.append((order.id, .orderCancelled(OrderCancelled(
+                    orderID: order.id, userID: order.userID, reason: .timeout, restocks: order.restocks, atMs: nowMs))))
+            case .ignoreDuplicate, .recordPayment, .recordPaymentException:
+                continue
+            case .reject:
+                retry.append(order.id)
+            }
+        }
+        var batch = ExpiryBatch()
+        if !decided.isEmpty {
+            do throws(WALError) {
+                batch.lastLSN = try enqueueGroup(decided.map(\.event), atMs: nowMs)
+                for (orderID, _) in decided { busyOrders.insert(orderID) }
+                batch.enqueued = decided
+            } catch {
+                // No room for the whole group, or a record that cannot be logged: one by one, so
+                // each order waits only for itself and the queue's room is used.
+                for (index, (orderID, event)) in decided.enumerated() {
+                    do {
+                        batch.lastLSN = try enqueue(event, orderID: orderID, atMs: nowMs)
+                        batch.enqueued.append((orderID, event))
+                    } catch {
+                        retry.append(orderID)
+                        if case .overloaded = error { retry += decided[(index + 1)...].map(\.orderID); break }
+                        if case .unavailable = error { retry += decided[(index + 1)...].map(\.orderID); break }
+                    }
+                }
             }
         }
         for orderID in retry { deadlines.push(.init(deadlineMs: nowMs + retryAfterMs, orderID: orderID)) }
         return batch
+    }
+
+    /// Enqueues `events` as one WAL group. All or nothing.
+    /// - Returns: the LSN of the last record, to wait for.
+    private func enqueueGroup(_ events: [MallEvent], atMs: Int64) throws(WALError) -> LSN {
+        var group = WALRecordGroup()
+        for event in events {
+            try group.append(typeTag: event.tag.rawValue, version: event.version, timestampMs: atMs) {
+                event.appendPayload(to: &$0)
+            }
+        }
+        return try wal.enqueue(&group).upperBound
     }
 
     /// Applies a durable batch of cancellations. On a WAL failure the caller
