@@ -286,6 +286,12 @@ struct ArchiveBench: AsyncParsableCommand {
 
     @Option(help: "Orders to archive.") var orders = 1_000_000
 
+    func validate() throws {
+        // Their SKU is made with 1,000 units more than the sale's stock.
+        let ordersMax = Int(MallLimits.stockMax) - 1_000
+        guard (1...ordersMax).contains(orders) else { throw ValidationError("--orders must be 1 to \(ordersMax)") }
+    }
+
     func run() async throws {
         let directory = temporaryDirectory("mall-bench-archive")
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -26,13 +26,15 @@ extension EndToEnd {
             #expect(log.contains(named), "\(name)=\(value): \(log.suffix(800))")
         }
 
-        /// `mall bench expiry --buyers 0` once divided by zero.
+        /// `mall bench expiry --buyers 0` once divided by zero; `mall bench archive --orders 0` failed a precondition.
         @Test("a benchmark count out of range stops `mall bench` with a message naming it, never a trap",
               arguments: [
                   (["expiry", "--buyers", "0"], "--buyers"),
                   (["expiry", "--orders", "0"], "--orders"),
                   (["expiry", "--baseline-orders=-1"], "--baseline-orders"),
                   (["engine", "--buyers", "0"], "--buyers"),
+                  (["archive", "--orders", "0"], "--orders"),
+                  (["archive", "--orders", "9223372036854775807"], "--orders"),
               ])
         func benchCountOutOfRange(arguments: [String], named: String) throws {
             let run = try runMall(["bench"] + arguments)
