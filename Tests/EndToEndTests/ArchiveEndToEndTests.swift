@@ -233,9 +233,11 @@ struct ScratchDatabase {
 
 struct CommandResult: CustomStringConvertible {
     var status: Int32
+    /// Ended by a signal (a trap is SIGILL or SIGTRAP), `status` being its number.
+    var bySignal = false
     var output: String
 
-    var description: String { "exit \(status)\n\(output.suffix(4_000))" }
+    var description: String { "\(bySignal ? "signal" : "exit") \(status)\n\(output.suffix(4_000))" }
 }
 
 /// Runs a command to its end with MALL_* variables cleared and `environment` added; stdout and stderr together.
@@ -252,5 +254,6 @@ func runCommand(_ executable: URL, _ arguments: [String], environment: [String: 
     try process.run()
     let output = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self))
+    return CommandResult(status: process.terminationStatus, bySignal: process.terminationReason == .uncaughtSignal,
+                         output: String(decoding: output, as: UTF8.self))
 }

@@ -37,9 +37,9 @@ extension EndToEnd {
                   (["archive", "--orders", "9223372036854775807"], "--orders"),
               ])
         func benchCountOutOfRange(arguments: [String], named: String) throws {
-            let run = try runMall(["bench"] + arguments)
-            #expect(run.reason == .exit && run.status != 0, "\(arguments): \(run)")
-            #expect(run.output.contains(named), "\(arguments): \(run.output)")
+            let run = try runCommand(try ServerProcess.locateBinary(), ["bench"] + arguments)
+            #expect(!run.bySignal && run.status != 0, "\(arguments): \(run)")
+            #expect(run.output.contains(named), "\(arguments): \(run)")
         }
 
         /// `scripts/bench expiry` passes `--data-dir`, as for every `mall bench` run; expiry once refused it.
@@ -47,27 +47,13 @@ extension EndToEnd {
         func expiryTakesADataDirectory() throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("expiry-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
-            let run = try runMall(["bench", "expiry", "--orders", "40", "--buyers", "4", "--baseline-orders", "8",
-                                   "--data-dir", directory.path])
-            #expect(run.reason == .exit && run.status == 0, "\(run)")
-            #expect(run.output.contains("| expiry | batched timer | 40 orders |"), "\(run.output)")
-            #expect(run.output.contains("| expiry | one cancel per fsync (baseline) | 8 orders |"), "\(run.output)")
+            let run = try runCommand(try ServerProcess.locateBinary(), [
+                "bench", "expiry", "--orders", "40", "--buyers", "4", "--baseline-orders", "8", "--data-dir", directory.path,
+            ])
+            #expect(!run.bySignal && run.status == 0, "\(run)")
+            #expect(run.output.contains("| expiry | batched timer | 40 orders |"), "\(run)")
+            #expect(run.output.contains("| expiry | one cancel per fsync (baseline) | 8 orders |"), "\(run)")
             #expect(FileManager.default.fileExists(atPath: directory.path))
-        }
-
-        /// Runs the `mall` binary to its end: how it ended and what it wrote (stdout and stderr).
-        private func runMall(_ arguments: [String]) throws
-            -> (reason: Process.TerminationReason, status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = try ServerProcess.locateBinary()
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationReason, process.terminationStatus, output)
         }
     }
 }

@@ -50,6 +50,20 @@ func makeSale(_ engine: MallEngine, stock: Int64, limitPerUser: Int64, priceFen:
     return Sale(activityID: activity.id, skuID: product.skus[0].id, productID: product.id)
 }
 
+/// `perUser` flash-sale orders for each of `users`: one task a user, its orders one after another.
+func placeOrders(_ engine: MallEngine, sale: Sale, users: [UInt64], perUser: Int) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for user in users {
+            group.addTask {
+                for _ in 0..<perUser {
+                    _ = try await engine.placeSeckillOrder(userID: user, activityID: sale.activityID, skuID: sale.skuID, quantity: 1)
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+}
+
 func registerUsers(_ engine: MallEngine, count: Int) async throws -> [UInt64] {
     var ids: [UInt64] = []
     for index in 0..<count { ids.append(try await engine.registerUser(openID: "openid-\(index)", unionID: nil).0.id) }

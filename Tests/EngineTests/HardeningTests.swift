@@ -244,10 +244,8 @@ struct HardeningTests {
         configuration.walQueueRecordsMax = 40
         let engine = try MallEngine.open(configuration, clock: clock, logger: Logger(label: "test"))
         let sale = try await makeSale(engine, stock: 300, limitPerUser: 300)
-        let users = try await registerUsers(engine, count: 10)
-        for index in 0..<300 {
-            _ = try await engine.placeSeckillOrder(userID: users[index % 10], activityID: sale.activityID, skuID: sale.skuID, quantity: 1)
-        }
+        // Ten buyers at a time: within the queue's 40.
+        try await placeOrders(engine, sale: sale, users: try await registerUsers(engine, count: 10), perUser: 30)
         #expect(try #require(await engine.seckillActivity(id: sale.activityID)).1[0].remaining == 0)
         clock.advance(byMs: configuration.paymentTimeoutMs + 1)
         let before = engine.walStatistics
@@ -280,17 +278,7 @@ struct HardeningTests {
         let engine = try MallEngine.open(configuration, clock: clock, logger: Logger(label: "test"))
         let (orders, buyers) = (2_000, 20)
         let sale = try await makeSale(engine, stock: Int64(orders), limitPerUser: Int64(orders))
-        let users = try await registerUsers(engine, count: buyers)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for user in users {
-                group.addTask {
-                    for _ in 0..<(orders / buyers) {
-                        _ = try await engine.placeSeckillOrder(userID: user, activityID: sale.activityID, skuID: sale.skuID, quantity: 1)
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await placeOrders(engine, sale: sale, users: try await registerUsers(engine, count: buyers), perUser: orders / buyers)
         clock.advance(byMs: configuration.paymentTimeoutMs + 1)
         let before = engine.walStatistics
         #expect(await engine.cancelExpiredOrders() == orders)

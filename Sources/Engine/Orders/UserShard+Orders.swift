@@ -80,14 +80,20 @@ extension UserShard {
     func beginCancel(orderID: UInt64, ownedBy userID: UInt64? = nil, reason: CancelReason,
                      atMs: Int64) throws(EngineError) -> Decision {
         let order = try orderForChange(orderID, ownedBy: userID)
+        guard let event = try cancellation(of: order, reason: reason, atMs: atMs) else { return .unchanged(order) }
+        return .enqueued(try enqueue(event, orderID: orderID, atMs: atMs), event)
+    }
+
+    /// The record that cancels `order` now, as `OrderStateMachine` decides; nil when the
+    /// request leaves it as it is (already cancelled, or paid).
+    private func cancellation(of order: Order, reason: CancelReason, atMs: Int64) throws(EngineError) -> MallEvent? {
         var machine = OrderStateMachine(order)
         switch machine.cancelRequested() {
         case .cancel:
-            let event = MallEvent.orderCancelled(OrderCancelled(orderID: orderID, userID: order.userID, reason: reason,
-                                                                restocks: order.restocks, atMs: atMs))
-            return .enqueued(try enqueue(event, orderID: orderID, atMs: atMs), event)
+            return .orderCancelled(OrderCancelled(orderID: order.id, userID: order.userID, reason: reason,
+                                                  restocks: order.restocks, atMs: atMs))
         case .ignoreDuplicate, .recordPayment, .recordPaymentException:
-            return .unchanged(order)
+            return nil
         case .reject(let error):
             throw error
         }
@@ -122,24 +128,20 @@ extension UserShard {
     func beginExpiry(nowMs: Int64, limit: Int, retryAfterMs: Int64) -> ExpiryBatch {
         var decided: [(orderID: UInt64, event: MallEvent)] = []
         var retry: [UInt64] = []
+        // An order twice in the queue is cancelled once: a group may not hold two records for it.
         var seen = Set<UInt64>()
         while decided.count < limit, let first = deadlines.first, first.deadlineMs <= nowMs {
             _ = deadlines.popFirst()
             guard let order = state.orders[first.orderID], order.status == .pendingPayment,
                   seen.insert(order.id).inserted else { continue }
-            // A payment in flight: look again shortly.
+            // Busy (a payment in flight) or refused: look again shortly.
             guard !busyOrders.contains(order.id) else {
                 retry.append(order.id)
                 continue
             }
-            var machine = OrderStateMachine(order)
-            switch machine.cancelRequested() {
-            case .cancel:
-                decided.append((order.id, .orderCancelled(OrderCancelled(
-                    orderID: order.id, userID: order.userID, reason: .timeout, restocks: order.restocks, atMs: nowMs))))
-            case .ignoreDuplicate, .recordPayment, .recordPaymentException:
-                continue
-            case .reject:
+            do {
+                if let event = try cancellation(of: order, reason: .timeout, atMs: nowMs) { decided.append((order.id, event)) }
+            } catch {
                 retry.append(order.id)
             }
         }
@@ -153,13 +155,15 @@ extension UserShard {
                 // No room for the whole group, or a record that cannot be logged: one by one, so
                 // each order waits only for itself and the queue's room is used.
                 for (index, (orderID, event)) in decided.enumerated() {
-                    do {
+                    do throws(EngineError) {
                         batch.lastLSN = try enqueue(event, orderID: orderID, atMs: nowMs)
                         batch.enqueued.append((orderID, event))
+                    } catch .overloaded, .unavailable {
+                        // The queue is full or the log is failing: the rest waits too.
+                        retry += decided[index...].map(\.orderID)
+                        break
                     } catch {
                         retry.append(orderID)
-                        if case .overloaded = error { retry += decided[(index + 1)...].map(\.orderID); break }
-                        if case .unavailable = error { retry += decided[(index + 1)...].map(\.orderID); break }
                     }
                 }
             }
